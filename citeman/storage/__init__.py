@@ -1,0 +1,1 @@
+"""Storage primitives: atomic file replacement and the library write lock."""

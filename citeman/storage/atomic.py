@@ -1,0 +1,134 @@
+"""Atomic writes and the library lock.
+
+Every file citeman writes goes through :func:`atomic_write`: the bytes go to a
+temporary file in the same folder, are flushed and fsynced, and the temporary
+file is renamed over the target, so a reader (or a crash) sees the old file or
+the new one, never half of one. Temporary files are named
+``.<name>.citeman-tmp-<random>`` so that :func:`clean_stale_temp_files` can
+remove what a killed process left behind.
+
+Writers hold :func:`library_lock` (an ``fcntl`` lock on ``.citeman/lock``) so two
+``cite`` processes never interleave read-modify-write cycles.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from citeman.errors import LockTimeoutError
+
+TEMP_MARKER = ".citeman-tmp-"
+#: A temporary file older than this belongs to a dead writer.
+STALE_TEMP_SECONDS = 60.0
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Replace ``path`` with ``data`` atomically.
+
+    With ``exclusive=True`` the write fails with ``FileExistsError`` if ``path``
+    exists (checked under the final link, so two writers cannot both win).
+    """
+    path = Path(path)
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARKER}", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        if exclusive:
+            # link() fails if the target exists: no window between check and write.
+            os.link(tmp, path)
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(folder)
+
+
+def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8",
+                      exclusive: bool = False) -> None:
+    atomic_write(path, text.encode(encoding), exclusive=exclusive)
+
+
+def clean_stale_temp_files(folder: Path, max_age: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove temporary files that a killed writer left in ``folder``."""
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    now = time.time()
+    for entry in folder.iterdir():
+        if TEMP_MARKER in entry.name and entry.name.startswith("."):
+            try:
+                if now - entry.stat().st_mtime > max_age:
+                    entry.unlink()
+                    removed.append(entry)
+            except OSError:
+                continue
+    return removed
+
+
+def is_temp_file(path: Path) -> bool:
+    return path.name.startswith(".") and TEMP_MARKER in path.name
+
+
+@contextlib.contextmanager
+def library_lock(state_dir: Path, timeout: float = 30.0) -> Iterator[None]:
+    """Hold the library's exclusive write lock for the ``with`` block."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    ignore = state_dir / ".gitignore"
+    if not ignore.exists():
+        with contextlib.suppress(OSError):
+            ignore.write_text("*\n")
+    lock_path = state_dir / "lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() > deadline:
+                    raise LockTimeoutError(
+                        f"another cite process has held the library lock for {timeout:.0f} s",
+                        f"if none is running, delete {lock_path}",
+                    ) from None
+                time.sleep(0.01)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
