@@ -47,11 +47,14 @@ class NotFoundError(CitemanError):
 class UnknownKeyError(NotFoundError):
     """A citation key that library.bib does not hold."""
 
-    def __init__(self, key: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(
+        self, key: str, suggestions: Sequence[str] = (), cited_by: str | None = None
+    ) -> None:
         self.key = key
         self.suggestions = list(suggestions)
         hint = f"did you mean: {', '.join(self.suggestions)}?" if self.suggestions else None
-        super().__init__(f"unknown citation key '{key}'", hint or "see `cite source list`")
+        where = f" (cited by {cited_by})" if cited_by else ""
+        super().__init__(f"unknown citation key '{key}'{where}", hint or "see `cite source list`")
 
 
 class UnknownQuoteError(NotFoundError):

@@ -1,0 +1,3 @@
+from citeman.cli.main import run
+
+run()
