@@ -13,6 +13,7 @@ import typer
 
 from citeman import __version__
 from citeman.cli import (
+    check_cmd,
     find_cmd,
     init_cmd,
     quote_cmd,
@@ -58,6 +59,6 @@ def main(
     state(ctx).library_dir = library
 
 
-for module in (init_cmd, quote_cmd, find_cmd, render_cmd, styles_cmd):
+for module in (init_cmd, quote_cmd, find_cmd, render_cmd, check_cmd, styles_cmd):
     module.register(app)
 app.add_typer(source_cmd.app, name="source")
