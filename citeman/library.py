@@ -21,9 +21,10 @@ atomic.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -147,10 +148,19 @@ class Library:
 
         return QuoteStore(self.settings.quotes_dir)
 
-    def _lock(self) -> Any:
-        from citeman.storage.atomic import library_lock
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the library lock; clear what killed writers left behind first.
 
-        return library_lock(self.settings.state_dir)
+        Every writer of library.bib and quotes/ holds this lock, so a temporary
+        file found while holding it belongs to a process that died mid-write.
+        """
+        from citeman.storage.atomic import clean_stale_temp_files, library_lock
+
+        with library_lock(self.settings.state_dir):
+            clean_stale_temp_files(self.root, max_age=0, target_name=BIB_NAME)
+            clean_stale_temp_files(self.settings.quotes_dir, max_age=0)
+            yield
 
     def _refresh_after_write(self) -> None:
         if "index" in self.__dict__:
@@ -189,7 +199,7 @@ class Library:
             )
         if not parsed.sources:
             raise InvalidInputError(f"{origin}: no BibTeX entry found", "an entry starts with @type{key,")
-        with self._lock():
+        with self._writing():
             self.index.refresh()
             for new in parsed.sources:
                 if self.index.source(new.key) is not None:
@@ -205,7 +215,7 @@ class Library:
         """Set (or with ``value=None`` remove) one field, splicing only its bytes."""
         from citeman.bibtex.writer import BibFile
 
-        with self._lock():
+        with self._writing():
             self.source(key)
             bib = BibFile(self.settings.bib_path)
             if value is None:
@@ -219,7 +229,7 @@ class Library:
         """Remove an entry from library.bib; refuses while quotes cite it unless ``force``."""
         from citeman.bibtex.writer import BibFile
 
-        with self._lock():
+        with self._writing():
             self.source(key)
             citing = [q.id for q in self.index.quotes() if key in q.cited_keys]
             if citing and not force:
@@ -237,13 +247,25 @@ class Library:
         if found is None:
             from rapidfuzz import process
 
+            self.store.path_for(quote_id)
+            for problem in self.index.quote_problems():
+                if problem.file is not None and problem.file.stem == quote_id:
+                    raise problem
+
             close = process.extract(quote_id, self.index.quote_ids(), limit=3, score_cutoff=60)
             raise UnknownQuoteError(quote_id, [c[0] for c in close])
         return found
 
     def quotes(self, ids: Sequence[str] | None = None) -> list[Quote]:
-        """The quotes with ``ids`` in that order (all, sorted by id, when None)."""
+        """The quotes with ``ids`` in that order (all, sorted by id, when None).
+
+        Reading all quotes fails on the first quote file that does not validate,
+        so that no quote silently drops out of a rendered document.
+        """
         if ids is None:
+            problems = self.index.quote_problems()
+            if problems:
+                raise problems[0]
             return self.index.quotes()
         return [self.quote(i) for i in ids]
 
@@ -270,6 +292,8 @@ class Library:
         from citeman.locators import parse_locator
         from citeman.quotes import derive_quote_id
 
+        if quote_id is not None:
+            self.store.path_for(quote_id)
         if not text or not text.strip():
             raise InvalidInputError("the quote text is empty", "pass the words, or - to read stdin")
         if locator and not source and not quoted_in:
@@ -295,7 +319,7 @@ class Library:
             "added": date.today(),
         }
         quote = _validated_quote(fields)
-        with self._lock():
+        with self._writing():
             if quote_id is None:
                 author = self._author_surname(source or quoted_in)
                 quote.id = derive_quote_id(quote, author, set(self.store.ids()))

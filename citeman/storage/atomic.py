@@ -81,14 +81,20 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8",
     atomic_write(path, text.encode(encoding), exclusive=exclusive)
 
 
-def clean_stale_temp_files(folder: Path, max_age: float = STALE_TEMP_SECONDS) -> list[Path]:
-    """Remove temporary files that a killed writer left in ``folder``."""
+def clean_stale_temp_files(
+    folder: Path, max_age: float = STALE_TEMP_SECONDS, target_name: str | None = None
+) -> list[Path]:
+    """Remove temporary files that a killed writer left in ``folder``.
+
+    With ``target_name``, only the temporary files of that one file.
+    """
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
+    prefix = f".{target_name}{TEMP_MARKER}" if target_name else "."
     now = time.time()
     for entry in folder.iterdir():
-        if TEMP_MARKER in entry.name and entry.name.startswith("."):
+        if TEMP_MARKER in entry.name and entry.name.startswith(prefix):
             try:
                 if now - entry.stat().st_mtime > max_age:
                     entry.unlink()
