@@ -41,6 +41,7 @@ from citeman.errors import (
 from citeman.models import LibrarySettings, Quote, Source
 
 if TYPE_CHECKING:
+    from citeman.check import CheckReport
     from citeman.index import LibraryIndex
     from citeman.quotes import QuoteStore
     from citeman.render import OutputFormat, RenderedDocument
@@ -348,6 +349,12 @@ class Library:
         from citeman.search import suggest
 
         return suggest(self.index, query)
+
+    def check(self) -> CheckReport:
+        """Problems in the whole library (see citeman.check)."""
+        from citeman.check import check_library
+
+        return check_library(self)
 
     def render(
         self,

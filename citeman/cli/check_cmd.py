@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 
-from citeman.check import check_library
 from citeman.cli.context import state
 
 
@@ -29,7 +28,7 @@ def check(
 ) -> None:
     """Check quotes, keys, .bib blocks and locators."""
     cli = state(ctx)
-    report = check_library(cli.library())
+    report = cli.library().check()
     if as_json:
         payload = report.model_dump(mode="json") | {"ok": report.ok}
         cli.out.print(json.dumps(payload, ensure_ascii=False, indent=2), markup=False)
