@@ -176,8 +176,8 @@ _numbers = st.one_of(
 )
 _items = st.one_of(
     _numbers,
-    st.builds(lambda a, dash, b: f"{a}{dash}{b}", _numbers, st.sampled_from(["-", "–", "—"]), _numbers),
-    st.builds(lambda a, ff: f"{a}{ff}", _numbers.filter(str.isdigit), st.sampled_from(["f.", " ff."])),
+    st.builds(lambda a, d, b: f"{a}{d}{b}", _numbers, st.sampled_from(["-", "–", "—"]), _numbers),
+    st.builds(lambda a, f: f"{a}{f}", _numbers.filter(str.isdigit), st.sampled_from(["f.", " ff"])),
     st.builds(lambda a, n: f"{a} n. {n}", _numbers, st.integers(1, 99)),
 )
 _values = st.lists(_items, min_size=1, max_size=4).flatmap(
