@@ -91,6 +91,9 @@ _LOCATOR_FIELDS = frozenset({"locator", "quoted_in_locator"})
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML counts these as line breaks; front-matter lines must be split the same way.
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_STR_TAG = "tag:yaml.org,2002:str"
+_VALUE_TAG = "tag:yaml.org,2002:value"
+_TYPED_TAGS = (_STR_TAG, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
 # Characters a YAML double-quoted scalar must escape (JSON leaves them raw).
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
@@ -263,14 +266,18 @@ def _parse_document(text: str, path: Path) -> _Document:
         seen: set[str] = set()
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + _FIRST_LINE
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise QuoteFileError("a front-matter key must be a plain name", path, line)
-            key = str(key_node.value)
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+            if not key.strip():
+                raise QuoteFileError("a front-matter key must be a name", path, line)
             if key in seen:
                 raise QuoteFileError("this key appears twice", path, line, key)
             seen.add(key)
             try:
-                value = loader.construct_object(value_node, deep=True)
+                value = (
+                    value_node.value  # a lone "=" (YAML 1.1's value key), which is just text
+                    if value_node.tag == _VALUE_TAG
+                    else loader.construct_object(value_node, deep=True)
+                )
             except yaml.YAMLError as exc:
                 problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
                 raise QuoteFileError(f"cannot read the value: {problem}", path, line, key) \
@@ -498,8 +505,7 @@ def _reads_back_plain(line: str, text: str, *, in_flow: bool = False, typed: boo
         isinstance(scalar, yaml.ScalarNode)
         and _is_plain(scalar)
         and scalar.value == text
-        and scalar.tag != "tag:yaml.org,2002:null"
-        and (typed or scalar.tag == "tag:yaml.org,2002:str")
+        and scalar.tag in (_TYPED_TAGS if typed else (_STR_TAG,))
     )
 
 
@@ -538,13 +544,23 @@ def _timestamp(value: date | datetime) -> str:
 
 
 def _emit_extra(key: str, value: Any) -> str:
-    try:
-        return yaml.safe_dump(
-            {key: value}, allow_unicode=True, sort_keys=False, width=2**16,
-            default_flow_style=False,
-        )
-    except yaml.YAMLError as exc:
-        raise InvalidInputError(f"extra field '{key}' cannot be written as YAML: {exc}") from None
+    """YAML for a key citeman does not know, checked to read back as ``value``.
+
+    PyYAML's plain and single-quoted styles mangle a few characters (NEL, line
+    separators); if they would, every scalar is written double-quoted instead.
+    """
+    for style in (None, '"'):
+        try:
+            lines = yaml.safe_dump(
+                {key: value}, allow_unicode=True, sort_keys=False, width=2**16,
+                default_flow_style=False, default_style=style,
+            )
+        except yaml.YAMLError as exc:
+            raise InvalidInputError(f"extra field '{key}' cannot be written as YAML: {exc}") \
+                from None
+        if _same(yaml.load(lines, Loader=_Loader), {key: value}):
+            return lines
+    raise InvalidInputError(f"extra field '{key}' does not survive a YAML round trip")
 
 
 def _emit_field(name: str, value: Any) -> str:

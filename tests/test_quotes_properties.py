@@ -1,0 +1,161 @@
+"""Property tests: any quote survives a write and a read; edits touch only their lines;
+no input makes the reader fail with anything but a QuoteFileError."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from citeman.errors import QuoteFileError
+from citeman.locators import CANONICAL_TERMS
+from citeman.models import Locator, Quote
+from citeman.quotes import FIELD_ORDER, _Entry, _parse_document, dump_quote, quote_from_text
+
+DATA = Path(__file__).parent / "data" / "quotes"
+SAMPLES = {p.stem: p.read_bytes().decode("utf-8") for p in sorted((DATA / "valid").glob("*.md"))}
+
+_no_cr = st.characters(exclude_characters="\r", exclude_categories=("Cs",))
+_words = st.text(_no_cr, min_size=1, max_size=30).filter(lambda t: t.strip() != "")
+_ids = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,30}", fullmatch=True).filter(lambda s: ".." not in s)
+_locators = st.builds(
+    Locator,
+    label=st.sampled_from(sorted(CANONICAL_TERMS)),
+    value=st.one_of(
+        st.integers(1, 999).map(str),
+        st.builds(lambda a, b: f"{a}–{b}", st.integers(1, 99), st.integers(100, 999)),
+        st.sampled_from(["xii", "12r–13v", "45 n. 3", "3, 5"]),
+    ),
+)
+_timestamps = st.one_of(
+    st.none(),
+    st.dates(),
+    st.datetimes(timezones=st.sampled_from([None, UTC, timezone(timedelta(hours=-5))])),
+)
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), _words, st.dates()
+)
+_extra_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_words, inner, max_size=3),
+    max_leaves=6,
+)
+_extra_keys = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
+    lambda k: k not in FIELD_ORDER
+)
+
+
+@st.composite
+def quotes(draw: Any) -> Quote:
+    optional = st.none() | _words
+    return Quote(
+        id=draw(_ids),
+        text=draw(st.text(_no_cr, min_size=1, max_size=200).filter(lambda t: t.strip() != "")),
+        source=draw(optional),
+        locator=draw(st.none() | _locators),
+        speaker=draw(optional),
+        quoted_in=draw(optional),
+        quoted_in_locator=draw(st.none() | _locators),
+        date=draw(optional),
+        occasion=draw(optional),
+        tags=draw(st.lists(_words, max_size=4)),
+        note=draw(optional),
+        added=draw(_timestamps),
+        extra=draw(st.dictionaries(_extra_keys, _extra_values, max_size=3)),
+    )
+
+
+def _expected(quote: Quote) -> Quote:
+    """What reading gives back: blank optional text reads as absent."""
+    blank = {
+        name: None
+        for name in ("source", "speaker", "quoted_in", "date", "occasion", "note")
+        if getattr(quote, name) is not None and not getattr(quote, name).strip()
+    }
+    return quote.model_copy(update=blank)
+
+
+def _path(quote: Quote) -> Path:
+    return Path(f"{quote.id}.md")
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(quote=quotes())
+def test_any_quote_reads_back_as_written(quote: Quote) -> None:
+    text = dump_quote(quote)
+    assert quote_from_text(text, _path(quote)) == _expected(quote)
+    assert dump_quote(quote, text) == text  # rewriting an unchanged quote changes nothing
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(before=quotes(), after=quotes())
+def test_edits_read_back_and_keep_unchanged_entries(before: Quote, after: Quote) -> None:
+    after = after.model_copy(update={"id": before.id})
+    original = dump_quote(before)
+    edited = dump_quote(after, original)
+    assert quote_from_text(edited, _path(after)) == _expected(after)
+    kept = _parse_document(edited, _path(after)).entries
+    for key, entry in _parse_document(original, _path(before)).entries.items():
+        old = getattr(before, key) if key in FIELD_ORDER else before.extra.get(key)
+        new = getattr(after, key) if key in FIELD_ORDER else after.extra.get(key)
+        if old == new and type(old) is type(new) and key in kept:
+            assert kept[key].raw == entry.raw
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(SAMPLES)),
+    field=st.sampled_from(["tags", "note", "speaker", "locator", "source"]),
+    data=st.data(),
+)
+def test_changing_one_field_of_a_hand_written_file(name: str, field: str, data: Any) -> None:
+    original = SAMPLES[name]
+    path = Path(f"{name}.md")
+    quote = quote_from_text(original, path)
+    strategy = {
+        "tags": st.lists(_words, min_size=1, max_size=3),
+        "locator": _locators,
+    }.get(field, _words)
+    value = data.draw(strategy)
+    changed = quote.model_copy(deep=True)
+    setattr(changed, field, value)  # validated, as an edit through the API is
+    assume(getattr(changed, field) != getattr(quote, field))
+    edited = dump_quote(changed, original)
+    assert quote_from_text(edited, path) == _expected(changed)
+    before = _parse_document(original, path)
+    if not before.spliceable:
+        return
+    # Every other entry, every comment and blank line, the head and the body: same bytes.
+    untouched = [c if isinstance(c, str) else c.raw for c in before.chunks
+                 if not (isinstance(c, _Entry) and c.key == field)]
+    rest = edited
+    for piece in [before.head, *untouched, before.closing + before.body]:
+        position = rest.find(piece)
+        assert position >= 0, piece
+        rest = rest[position + len(piece):]
+
+
+_yamlish = st.lists(
+    st.sampled_from(
+        ["id", "tags", "note", "locator", "added", ":", " ", "\n", "  ", "- ", "[", "]", "{",
+         "}", ",", "'", '"', "#", "&a", "*a", "!!", "|", ">", "p. 45", "2026-11-23", "~", "x",
+         "\t", "\r\n", "---", "...", "%", "?", "é", "\u2028", "\x00", "@"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(front=_yamlish, body=st.text(max_size=20), raw=st.text(max_size=60))
+def test_any_file_reads_or_fails_with_a_quote_file_error(front: str, body: str, raw: str) -> None:
+    for text in (f"---\n{front}\n---\n{body}", raw):
+        try:
+            quote = quote_from_text(text, Path("some-id.md"))
+        except QuoteFileError as exc:
+            assert exc.file == Path("some-id.md")
+            continue
+        assert quote.text.strip()
+        assert dump_quote(quote, text) == text
