@@ -26,11 +26,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from citeman.csl.engine import CiteRef, Engine
+from citeman.csl.engine import CiteRef, Cluster, Engine
 from citeman.csl.fixtures import Fixture, fixture_paths, load_fixture, normalize_result
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "csl-test-suite" / (
-    "fixtures"
+DEFAULT_FIXTURES = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "csl-test-suite" / ("fixtures")
 )
 FIXTURE_TIME_LIMIT = 5.0
 
@@ -87,22 +87,19 @@ def cite_ref(cite: dict[str, Any]) -> CiteRef:
 def render_fixture(fixture: Fixture) -> str:
     """What our engine renders for a fixture, in the suite's html result format."""
     engine = Engine(fixture.csl, fixture.items, output="html")
-    clusters = fixture.clusters()
+    clusters = [
+        Cluster(cites=[cite_ref(c) for c in cluster.cites], note_index=cluster.note_index)
+        for cluster in fixture.clusters()
+    ]
     if fixture.mode == "bibliography":
-        cited = fixture.citation_items is not None or fixture.citations is not None
-        if cited:
-            for cluster in clusters:
-                engine.cite([cite_ref(c) for c in cluster.cites], note_index=cluster.note_index)
+        if fixture.citation_items is not None or fixture.citations is not None:
+            engine.cite_all(clusters)
             entries = engine.bibliography()
         else:
             entries = engine.bibliography([str(item["id"]) for item in fixture.items])
         body = "\n".join(f'  <div class="csl-entry">{entry}</div>' for entry in entries)
         return f'<div class="csl-bib-body">\n{body}\n</div>'
-    lines = [
-        engine.cite([cite_ref(c) for c in cluster.cites], note_index=cluster.note_index)
-        for cluster in clusters
-    ]
-    return "\n".join(lines)
+    return "\n".join(engine.cite_all(clusters))
 
 
 def run_fixture(path: Path, time_limit: float = FIXTURE_TIME_LIMIT) -> FixtureOutcome:
@@ -110,11 +107,9 @@ def run_fixture(path: Path, time_limit: float = FIXTURE_TIME_LIMIT) -> FixtureOu
     expected = fixture.expected_normalized()
     try:
         with _time_limit(time_limit):
-            actual = normalize_result(render_fixture(fixture))
+            actual = normalize_result(render_fixture(fixture), fixture.mode)
     except Exception as error:  # any crash of the engine is a failed fixture
-        return FixtureOutcome(
-            fixture.name, False, expected, "", f"{type(error).__name__}: {error}"
-        )
+        return FixtureOutcome(fixture.name, False, expected, "", f"{type(error).__name__}: {error}")
     return FixtureOutcome(fixture.name, actual == expected, expected, actual)
 
 
@@ -128,11 +123,15 @@ def run_suite(directory: Path, pattern: str | None = None) -> list[FixtureOutcom
 def category_table(outcomes: Sequence[FixtureOutcome]) -> str:
     totals: Counter[str] = Counter(outcome.category for outcome in outcomes)
     passes: Counter[str] = Counter(outcome.category for outcome in outcomes if outcome.passed)
-    lines = [f"{category:<14} {passes[category]:>4} / {totals[category]:<4}" for category in
-             sorted(totals)]
+    lines = [
+        f"{category:<14} {passes[category]:>4} / {totals[category]:<4}"
+        for category in sorted(totals)
+    ]
     total_passed = sum(passes.values())
-    lines.append(f"{'TOTAL':<14} {total_passed:>4} / {len(outcomes):<4}"
-                 f" ({100 * total_passed / max(len(outcomes), 1):.1f}%)")
+    lines.append(
+        f"{'TOTAL':<14} {total_passed:>4} / {len(outcomes):<4}"
+        f" ({100 * total_passed / max(len(outcomes), 1):.1f}%)"
+    )
     return "\n".join(lines)
 
 
@@ -142,6 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--write-passing", type=Path, metavar="FILE")
     parser.add_argument("-k", dest="pattern", help="only fixtures whose name contains this")
     parser.add_argument("--show", action="store_true", help="print failures in full")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="FILE",
+        help="list fixtures of FILE (a passing list) that fail now",
+    )
     args = parser.parse_args(argv)
     if not args.fixtures.is_dir():
         print(f"no fixtures at {args.fixtures}", file=sys.stderr)
@@ -155,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"expected:\n{outcome.expected}\nactual:\n{outcome.actual}\n")
     print(category_table(outcomes))
     print(f"{time.perf_counter() - started:.1f} s")
+    if args.against:
+        must_pass = set(args.against.read_text(encoding="utf-8").split())
+        failing = sorted(o.name for o in outcomes if not o.passed and o.name in must_pass)
+        print(f"{len(failing)} of {args.against} fail: {' '.join(failing)}")
     if args.write_passing:
         names = sorted(outcome.name for outcome in outcomes if outcome.passed)
         args.write_passing.write_text("\n".join(names) + "\n", encoding="utf-8")

@@ -63,9 +63,7 @@ class Fixture:
                 for other_id, other_note in [*before, *after]:
                     if str(other_id) in by_id:
                         by_id[str(other_id)].note_index = int(other_note or 0)
-                document = (
-                    [str(i) for i, _ in before] + [cluster_id] + [str(i) for i, _ in after]
-                )
+                document = [str(i) for i, _ in before] + [cluster_id] + [str(i) for i, _ in after]
             return [by_id[cluster_id] for cluster_id in document if cluster_id in by_id]
         if self.citation_items is not None:
             return [
@@ -78,7 +76,7 @@ class Fixture:
         text = self.expected
         if self.citations and self.mode == "citation":
             text = _RESULT_MARKER.sub("", text)
-        return normalize_result(text)
+        return normalize_result(text, self.mode)
 
 
 def load_fixture(path: Path) -> Fixture:
@@ -111,11 +109,16 @@ def _canonical_entity(match: re.Match[str]) -> str:
     return _KEEP_ESCAPED.get(char, char)
 
 
-def normalize_result(text: str) -> str:
-    """Whitespace normalised, equivalent HTML entities made equal."""
+def normalize_result(text: str, mode: str = "citation") -> str:
+    """Whitespace normalised, equivalent HTML entities made equal.
+
+    A bibliography's line breaks and indentation are layout only; a citation
+    fixture has one cluster per line.
+    """
     text = _ENTITY.sub(_canonical_entity, text)
     lines = (" ".join(line.split()) for line in text.strip().splitlines())
-    return "\n".join(line for line in lines if line)
+    joiner = "" if mode == "bibliography" else "\n"
+    return joiner.join(line for line in lines if line)
 
 
 def fixture_paths(directory: Path) -> list[Path]:

@@ -1,0 +1,149 @@
+"""What the renderers know while rendering one item: the item, the cite, the
+mode, inherited options, disambiguation state — and the shared decoration step.
+
+Use cases::
+
+    ctx = RenderContext(style, item, mode="citation", cite=CiteInfo(locator="23"))
+    decorate(content, element_attrs, ctx)   # text-case, strip-periods, formatting, quotes,
+                                            # affixes and display, in CSL's order
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from citeman.csl.richtext import Leaf, Node, Span, is_empty, leaves
+from citeman.csl.textcase import apply_text_case
+
+if TYPE_CHECKING:
+    from citeman.csl.style import CompiledStyle
+
+FORMATTING_ATTRIBUTES = (
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "text-decoration",
+    "vertical-align",
+)
+
+POSITION_FIRST = 0
+POSITION_SUBSEQUENT = 1
+POSITION_IBID_WITH_LOCATOR = 2
+POSITION_IBID = 3
+
+
+@dataclass
+class CiteInfo:
+    """A cite as rendered in a citation: locator and where it stands among the notes."""
+
+    locator: str | None = None
+    label: str = "page"
+    position: int = POSITION_FIRST
+    near_note: bool = False
+    first_note: int | None = None
+    note_index: int = 0
+
+
+@dataclass
+class Disambiguation:
+    """How far disambiguation has gone for one item (see citeman.csl.disambiguation)."""
+
+    add_names: int = 0
+    givenname_level: int = 0  # 1: initials, 2: full given names, for all the cite's names
+    name_levels: dict[tuple[str, str], int] = field(default_factory=dict)  # per person
+    primary_only: bool = False  # givenname-disambiguation-rule primary-name*
+    year_suffix: str | None = None
+    condition: bool = False
+
+
+@dataclass
+class RenderContext:
+    style: CompiledStyle
+    item: dict[str, Any]
+    mode: str = "citation"  # or "bibliography"
+    cite: CiteInfo | None = None
+    citation_number: int | None = None
+    sorting: bool = False
+    sort_name_options: dict[str, str] = field(default_factory=dict)
+    disambiguation: Disambiguation = field(default_factory=Disambiguation)
+    suppressed: set[str] = field(default_factory=set)
+    suppress_author: bool = False
+    author_only: bool = False
+    author_suppressed: bool = False
+    called: int = 0
+    rendered: int = 0
+    year_suffix_rendered: bool = False
+    names_rendered: list[str] | None = None
+    touched: set[str] = field(default_factory=set)
+    first_names: Node | None = None
+    capitalize_first_term: bool = False
+    started: bool = False
+
+    @property
+    def english(self) -> bool:
+        language = str(
+            self.item.get("language") or self.style.root_attrs.get("default-locale") or "en"
+        )
+        return language.lower().startswith("en")
+
+    def variable(self, name: str) -> Any:
+        """The value of a variable, or None when it is empty or was substituted away."""
+        if name in self.suppressed:
+            return None
+        if name == "locator":
+            return self.cite.locator if self.cite else None
+        if name == "citation-number":
+            return str(self.citation_number) if self.citation_number else None
+        if name == "first-reference-note-number":
+            if (
+                self.cite
+                and self.cite.first_note
+                and self.mode == "citation"
+                and self.cite.position != POSITION_FIRST
+            ):
+                return str(self.cite.first_note)
+            return None
+        if name == "year-suffix":
+            return self.disambiguation.year_suffix
+        if name == "page-first":
+            page = self.item.get("page-first") or self.item.get("page")
+            if page:
+                return str(page).split("–")[0].split("-")[0].split(",")[0].strip()
+            return None
+        value = self.item.get(name)
+        if value is None or value == "" or value == []:
+            return None
+        self.touched.add(name)
+        return value
+
+
+def decorate(
+    content: Node | None, attrs: dict[str, str], ctx: RenderContext, case: bool = True
+) -> Node | None:
+    """Apply an element's text-case, strip-periods, formatting, quotes, affixes and display."""
+    if content is None or is_empty(content):
+        return None
+    if case:
+        text_case = attrs.get("text-case")
+        if text_case:
+            apply_text_case(content, text_case, ctx.english)
+    if attrs.get("strip-periods") == "true":
+        for leaf in leaves(content):
+            leaf.text = leaf.text.replace(".", "")
+    fmt = {name: attrs[name] for name in FORMATTING_ATTRIBUTES if name in attrs}
+    quotes = "style" if attrs.get("quotes") == "true" else ""
+    if fmt or quotes:
+        content = Span([content], fmt=fmt, quotes=quotes)
+    prefix = attrs.get("prefix")
+    suffix = attrs.get("suffix")
+    display = attrs.get("display")
+    if prefix or suffix or display:
+        children: list[Node] = []
+        if prefix:
+            children.append(Leaf(prefix))
+        children.append(content)
+        if suffix:
+            children.append(Leaf(suffix))
+        content = Span(children, display=display)
+    return content

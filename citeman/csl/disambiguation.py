@@ -1,0 +1,202 @@
+"""Disambiguation of cites that would read the same, in CSL's order: add names,
+add given names (or initials), the ``disambiguate="true"`` condition, then
+year suffixes.
+
+Use cases::
+
+    d = Disambiguator(engine, cited_ids)
+    d.state("doe2000a")     # Disambiguation(year_suffix="a")
+    d.state("doe2000b")     # Disambiguation(year_suffix="b")
+
+    givenname-disambiguation-rule="all-names": "J. Doe" and "A. Doe" everywhere,
+    not only in the cites that clash.
+
+The cite compared is the one a reader sees most (the first-cite form of an
+author-date style, the short form of a note style), without locator, prefix
+or suffix, as plain text. The result is computed once for the whole set of
+works, so a cite never changes after it was rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from citeman.csl.context import (
+    POSITION_FIRST,
+    POSITION_SUBSEQUENT,
+    CiteInfo,
+    Disambiguation,
+)
+from citeman.csl.data import NAME_VARIABLES
+from citeman.csl.names import initialize, parse_name
+from citeman.csl.richtext import plain_text
+
+if TYPE_CHECKING:
+    from citeman.csl.engine import Engine
+
+MAX_EXTRA_NAMES = 50
+
+
+def year_suffix(index: int) -> str:
+    """a, b, …, z, aa, ab, …"""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters
+
+
+class Disambiguator:
+    def __init__(self, engine: Engine, ids: list[str]) -> None:
+        self.engine = engine
+        self.ids = list(dict.fromkeys(ids))
+        self.states: dict[str, Disambiguation] = {}
+        self._running = False
+        self._done = False
+
+    def state(self, item_id: str) -> Disambiguation:
+        if self._running:
+            return self.states.get(item_id) or Disambiguation()
+        if not self._done:
+            self._running = True
+            try:
+                self._run()
+            finally:
+                self._running = False
+                self._done = True
+        return self.states.get(item_id) or Disambiguation()
+
+    # ---- steps ---------------------------------------------------------------------
+
+    def _key(self, item_id: str) -> str:
+        position = POSITION_SUBSEQUENT if self.engine.is_note_style else POSITION_FIRST
+        node = self.engine.render_cite(
+            item_id, CiteInfo(position=position), disambiguation=self.states[item_id]
+        )
+        return plain_text(node)
+
+    def _clashes(self, ids: list[str]) -> list[list[str]]:
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for item_id in ids:
+            by_key[self._key(item_id)].append(item_id)
+        return [group for group in by_key.values() if len(group) > 1]
+
+    def _run(self) -> None:
+        citation = self.engine.style.citation
+        if citation is None or len(self.ids) < 1:
+            return
+        options = citation.attrs
+        add_names = options.get("disambiguate-add-names") == "true"
+        add_given = options.get("disambiguate-add-givenname") == "true"
+        add_suffix = options.get("disambiguate-add-year-suffix") == "true"
+        rule = options.get("givenname-disambiguation-rule", "by-cite")
+        self.states = {item_id: Disambiguation() for item_id in self.ids}
+        if not (
+            add_names or add_given or add_suffix or self.engine.style.uses_disambiguate_condition
+        ):
+            return
+        if add_given and rule != "by-cite":
+            self._global_given_names(rule)
+        for group in self._clashes(self.ids):
+            remaining = group
+            if add_names:
+                remaining = self._try_add_names(remaining)
+            if add_given and len(remaining) > 1:
+                remaining = self._try_given_names(remaining, rule)
+            if len(remaining) > 1 and self.engine.style.uses_disambiguate_condition:
+                for item_id in remaining:
+                    self.states[item_id].condition = True
+        if add_suffix:
+            self._year_suffixes()
+
+    def _try_add_names(self, group: list[str]) -> list[str]:
+        """Show more names (past et-al) until the cites differ; the clashing rest go back."""
+        remaining = list(group)
+        for _ in range(MAX_EXTRA_NAMES):
+            growing = [i for i in remaining if self.states[i].add_names < self._name_count(i)]
+            if not growing:
+                break
+            for item_id in growing:
+                self.states[item_id].add_names += 1
+            clashing = {i for g in self._clashes(remaining) for i in g}
+            remaining = [i for i in remaining if i in clashing]
+            if len(remaining) <= 1:
+                return []
+        for item_id in remaining:
+            self.states[item_id].add_names = 0
+        return remaining
+
+    def _try_given_names(self, group: list[str], rule: str) -> list[str]:
+        """Show initials, then full given names, until the cites differ."""
+        levels = (1,) if rule.endswith("with-initials") else (1, 2)
+        remaining = list(group)
+        for level in levels:
+            for item_id in remaining:
+                self.states[item_id].givenname_level = level
+                self.states[item_id].primary_only = rule.startswith("primary-name")
+            clashing = {i for g in self._clashes(remaining) for i in g}
+            remaining = [i for i in remaining if i in clashing]
+            if len(remaining) <= 1:
+                return []
+        for item_id in remaining:
+            self.states[item_id].givenname_level = 0
+        return remaining
+
+    def _name_count(self, item_id: str) -> int:
+        item = self.engine.items[item_id]
+        return max(
+            (len(item[v]) for v in NAME_VARIABLES if isinstance(item.get(v), list)), default=0
+        )
+
+    def _global_given_names(self, rule: str) -> None:
+        """all-names / primary-name rules: expand every name that another name shadows."""
+        # people by family name; a person is a given name up to spacing and full stops
+        people: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+        for item_id in self.ids:
+            item = self.engine.items[item_id]
+            for variable in sorted(NAME_VARIABLES):
+                names = item.get(variable)
+                if not isinstance(names, list):
+                    continue
+                for index, raw in enumerate(names):
+                    if rule.startswith("primary-name") and index > 0:
+                        continue
+                    name = parse_name(raw)
+                    if name.literal or not name.family:
+                        continue
+                    person = re.sub(r"[\s.]", "", name.given)
+                    people[f"{name.non_dropping} {name.family}"][person].add(
+                        (name.family, name.given)
+                    )
+        levels: dict[tuple[str, str], int] = {}
+        for persons in people.values():
+            if len(persons) < 2:
+                continue
+            initials = {
+                person: initialize(next(iter(spellings))[1], ".")
+                for person, spellings in persons.items()
+            }
+            for person, spellings in persons.items():
+                unique_initials = list(initials.values()).count(initials[person]) == 1
+                level = 1 if rule.endswith("with-initials") or unique_initials else 2
+                for spelling in spellings:
+                    levels[spelling] = level
+        if not levels:
+            return
+        for item_id in self.ids:
+            state = self.states[item_id]
+            state.name_levels = levels
+            state.primary_only = rule.startswith("primary-name")
+
+    def _year_suffixes(self) -> None:
+        clashes = self._clashes(self.ids)
+        if not clashes:
+            return
+        order = self.engine.bibliography_order_for_suffixes(self.ids)
+        rank = {item_id: index for index, item_id in enumerate(order)}
+        for group in clashes:
+            for index, item_id in enumerate(sorted(group, key=lambda i: rank.get(i, 0))):
+                self.states[item_id].year_suffix = year_suffix(index)

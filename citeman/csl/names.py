@@ -1,0 +1,517 @@
+"""cs:names and cs:name: name lists with et-al, "and", initials, sort order,
+particles, labels and substitution.
+
+Use cases::
+
+    <name initialize-with=". "/>                       Stephen Kotkin → S. Kotkin
+    <name initialize-with=". " initialize="false"/>    Stephen Kotkin stays; "S.K." → "S. K."
+    <name name-as-sort-order="first"/>                 Kotkin, Stephen, and Orlando Figes
+    <name et-al-min="4" et-al-use-first="1"/>          Smith et al.
+    et-al-subsequent-min/-use-first                    shorter lists after the first cite
+    <names variable="editor translator">               "ed. and trans." when both are equal
+
+Names options are inherited: ``<name>`` → ``<citation>``/``<bibliography>`` →
+``<style>``. Particles ("van", "de la") are parsed out of family and given
+names unless the name says ``"parse-names": false``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from citeman.csl.context import RenderContext, decorate
+from citeman.csl.richtext import Leaf, Node, Span, is_empty, plain_text
+
+if TYPE_CHECKING:
+    from citeman.csl.nodes import Element
+
+_ROMANESQUE = re.compile(r"[a-zA-Z\u0080-\u017f\u0400-\u052f\u0386-\u03fb\u1f00-\u1ffe]")
+_LEADING_PARTICLE = re.compile(r"^((?:[a-z\u00e0-\u00ff'’][^\s]*\s+)+|[a-z]+['’])(?=[^\s])")
+_TRAILING_PARTICLE = re.compile(r"\s+((?:[a-z\u00e0-\u00ff][^\s]*\s*)+)$")
+NAME_OPTIONS = (
+    "and",
+    "delimiter-precedes-et-al",
+    "delimiter-precedes-last",
+    "et-al-min",
+    "et-al-use-first",
+    "et-al-use-last",
+    "et-al-subsequent-min",
+    "et-al-subsequent-use-first",
+    "initialize",
+    "initialize-with",
+    "initialize-with-hyphen",
+    "name-as-sort-order",
+    "sort-separator",
+    "form",
+    "delimiter",
+)
+
+
+@dataclass
+class NameSpec:
+    attrs: dict[str, str] = field(default_factory=dict)
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedName:
+    family: str = ""
+    given: str = ""
+    dropping: str = ""
+    non_dropping: str = ""
+    suffix: str = ""
+    comma_suffix: bool = False
+    literal: str = ""
+    static_ordering: bool = False
+
+    @property
+    def romanesque(self) -> bool:
+        return bool(_ROMANESQUE.search(self.family + self.given)) or not (self.family or self.given)
+
+
+def parse_name(raw: dict[str, Any]) -> ParsedName:
+    """A CSL-JSON name with particles parsed out of the family and given names."""
+    literal = str(raw.get("literal") or "")
+    family = str(raw.get("family") or "")
+    given = str(raw.get("given") or "")
+    if literal or (not family and not given):
+        return ParsedName(literal=literal or "")
+    name = ParsedName(
+        family=family,
+        given=given,
+        dropping=str(raw.get("dropping-particle") or ""),
+        non_dropping=str(raw.get("non-dropping-particle") or ""),
+        suffix=str(raw.get("suffix") or ""),
+        comma_suffix=bool(raw.get("comma-suffix")),
+        static_ordering=bool(raw.get("static-ordering")),
+    )
+    if str(raw.get("parse-names", "true")).lower() == "false":
+        return name
+    if family.startswith('"') and family.endswith('"') and len(family) > 1:
+        name.family = family[1:-1]
+        return name
+    if not name.non_dropping:
+        match = _LEADING_PARTICLE.match(family)
+        if match and given:
+            name.non_dropping = match.group(1).strip()
+            name.family = family[match.end() :].strip()
+    if given and not name.suffix and "," in given:
+        head, _, tail = given.partition(",")
+        if tail.strip() and head.strip():
+            name.given, name.suffix = head.strip(), tail.strip()
+            name.comma_suffix = True if tail.startswith(" !") else name.comma_suffix
+            name.suffix = name.suffix.lstrip("! ")
+    if not name.dropping and name.given:
+        match = _TRAILING_PARTICLE.search(name.given)
+        if match:
+            name.dropping = match.group(1).strip()
+            name.given = name.given[: match.start()].strip()
+    return name
+
+
+def _joins_tight(particle: str) -> bool:
+    return particle.endswith(("'", "’", "-"))
+
+
+def _concat(*parts: str) -> str:
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out and not _joins_tight(out):
+            out += " "
+        out += part
+    return out
+
+
+def initialize(given: str, mark: str, hyphen: bool = True, initialize_full: bool = True) -> str:
+    """Initials of ``given``: "John Robert" → "J. R." (with mark ". ")."""
+    words = [w for w in re.split(r"\s+", given.strip()) if w]
+    pieces: list[tuple[str, bool]] = []  # (text, is_initial)
+    for word in words:
+        hyphen_parts = word.split("-") if "-" in word else [word]
+        if len(hyphen_parts) > 1:
+            initials = []
+            all_initialized = True
+            for part in hyphen_parts:
+                done = _initial_of(part, mark, initialize_full)
+                if done is None:
+                    all_initialized = False
+                    initials.append(part)
+                else:
+                    initials.append(done.rstrip())
+            if all_initialized:
+                joiner = "-" if hyphen else ""
+                pieces.append((joiner.join(initials) + mark[len(mark.rstrip()) :], True))
+            else:
+                pieces.append((word, False))
+            continue
+        subparts = [p for p in re.split(r"(?<=\.)", word) if p]
+        if len(subparts) > 1 and all(len(p.rstrip(".")) <= 2 for p in subparts):
+            for sub in subparts:
+                done = _initial_of(sub, mark, True)
+                pieces.append((done, True) if done else (sub, False))
+            continue
+        done = _initial_of(word, mark, initialize_full)
+        pieces.append((done, True) if done is not None else (word, False))
+    out = ""
+    for index, (text, is_initial) in enumerate(pieces):
+        if index and out and not out.endswith(" ") and not (is_initial and pieces[index - 1][1]):
+            out += " "
+        out += text
+    return out.strip()
+
+
+def _initial_of(word: str, mark: str, initialize_full: bool) -> str | None:
+    stripped = word.rstrip(".")
+    if not stripped:
+        return None
+    is_initial = len(stripped) == 1 or (
+        len(stripped) == 2
+        and stripped[0].isupper()
+        and stripped[1].islower()
+        and word.endswith(".")
+    )
+    if stripped[0].islower() and len(stripped) > 1:
+        return None  # particles and lowercase words stay
+    if is_initial:
+        return stripped + mark
+    if not initialize_full:
+        if stripped.isupper() and len(stripped) <= 3 and not word.endswith("."):
+            return None
+        return None
+    return stripped[0] + mark
+
+
+@dataclass
+class NamesNode:
+    variables: list[str]
+    attrs: dict[str, str]
+    name: NameSpec | None = None
+    et_al: dict[str, str] | None = None
+    label: dict[str, str] | None = None
+    label_before_name: bool = False
+    substitute: list[Element] | None = None
+
+    def render(self, ctx: RenderContext, inherited: NamesNode | None = None) -> Node | None:
+        ctx.called += 1
+        spec_source = self if self.name is not None or inherited is None else inherited
+        output = self._render_variables(ctx, spec_source)
+        if output is None and self.substitute is not None:
+            output = self._substitute(ctx)
+        if output is None:
+            return None
+        ctx.rendered += 1
+        ctx.started = True
+        if ctx.suppress_author and not ctx.author_suppressed and ctx.mode == "citation":
+            ctx.author_suppressed = True
+            return None
+        decorated = decorate(output, self._own_attrs(spec_source), ctx, case=False)
+        if ctx.author_only and ctx.first_names is None:
+            ctx.first_names = decorated
+        return decorated
+
+    def _own_attrs(self, spec_source: NamesNode) -> dict[str, str]:
+        attrs = {k: v for k, v in self.attrs.items() if k not in ("variable", "delimiter")}
+        return attrs
+
+    def _substitute(self, ctx: RenderContext) -> Node | None:
+        assert self.substitute is not None
+        for child in self.substitute:
+            before = set(ctx.touched)
+            ctx.touched.clear()
+            called, rendered = ctx.called, ctx.rendered
+            if isinstance(child, NamesNode):
+                result = child.render(ctx, inherited=self)
+            else:
+                result = child.render(ctx)
+            touched = set(ctx.touched)
+            ctx.touched = before | touched
+            if result is not None and not is_empty(result):
+                ctx.suppressed |= touched
+                ctx.called, ctx.rendered = called, rendered
+                return result
+            ctx.called, ctx.rendered = called, rendered
+        return None
+
+    def _render_variables(self, ctx: RenderContext, spec: NamesNode) -> Node | None:
+        options = name_options(ctx, spec.name)
+        variables = [v for v in self.variables if ctx.variable(v)]
+        for variable in variables:
+            ctx.touched.add(variable)
+        if not variables:
+            return None
+        if (
+            set(self.variables) >= {"editor", "translator"}
+            and "editor" in variables
+            and "translator" in variables
+            and ctx.item["editor"] == ctx.item["translator"]
+            and ctx.style.locale.term("editortranslator")
+        ):
+            variables = [
+                "editortranslator" if v == "editor" else v for v in variables if v != "translator"
+            ]
+        if options.get("form") == "count":
+            total = 0
+            for variable in variables:
+                names = ctx.item["editor" if variable == "editortranslator" else variable]
+                total += len(self._visible(names, options, ctx)[0])
+            return Leaf(str(total)) if total else None
+        rendered: list[Node] = []
+        for variable in variables:
+            source = "editor" if variable == "editortranslator" else variable
+            node = self._render_one(ctx, spec, variable, ctx.item[source], options)
+            if node is not None:
+                rendered.append(node)
+                if ctx.names_rendered is not None:
+                    ctx.names_rendered.append(plain_text(node))
+        if not rendered:
+            return None
+        delimiter = self.attrs.get(
+            "delimiter", ctx.style.inherited(ctx.mode, "names-delimiter") or ""
+        )
+        children: list[Node] = []
+        for index, node in enumerate(rendered):
+            if index and delimiter:
+                children.append(Leaf(delimiter))
+            children.append(node)
+        return Span(children)
+
+    def _visible(
+        self, names: list[dict[str, Any]], options: dict[str, str], ctx: RenderContext
+    ) -> tuple[list[dict[str, Any]], bool, bool]:
+        """The names shown, whether et-al truncated them, and whether the last is added."""
+        minimum = _int(options.get("et-al-min"))
+        use_first = _int(options.get("et-al-use-first"))
+        if (
+            ctx.cite is not None
+            and ctx.cite.position > 0
+            and ctx.mode == "citation"
+            and not ctx.sorting
+        ):
+            if options.get("et-al-subsequent-min"):
+                minimum = _int(options.get("et-al-subsequent-min"))
+            if options.get("et-al-subsequent-use-first"):
+                use_first = _int(options.get("et-al-subsequent-use-first"))
+        use_first += ctx.disambiguation.add_names
+        if minimum and use_first and len(names) >= minimum and use_first < len(names):
+            use_last = options.get("et-al-use-last") == "true" and use_first < len(names) - 1
+            return names[:use_first], True, use_last
+        return names, False, False
+
+    def _render_one(
+        self,
+        ctx: RenderContext,
+        spec: NamesNode,
+        variable: str,
+        names: list[dict[str, Any]],
+        options: dict[str, str],
+    ) -> Node | None:
+        shown, truncated, use_last = self._visible(names, options, ctx)
+        locale = ctx.style.locale
+        delimiter = options.get("delimiter", ", ")
+        name_spec = spec.name or NameSpec()
+        nodes: list[Node] = []
+        inverted: list[bool] = []
+        for index, raw in enumerate(shown):
+            node, was_inverted = render_name(parse_name(raw), index, name_spec, options, ctx)
+            nodes.append(node)
+            inverted.append(was_inverted)
+        children: list[Node] = []
+        if truncated and use_last:
+            last_node, _ = render_name(
+                parse_name(names[-1]), len(names) - 1, name_spec, options, ctx
+            )
+            for index, node in enumerate(nodes):
+                if index:
+                    children.append(Leaf(delimiter))
+                children.append(node)
+            children += [Leaf(delimiter), Leaf("… "), last_node]
+        elif truncated:
+            for index, node in enumerate(nodes):
+                if index:
+                    children.append(Leaf(delimiter))
+                children.append(node)
+            et_al_attrs = spec.et_al or {}
+            term = locale.term(et_al_attrs.get("term", "et-al")) or ""
+            if term:
+                precedes = options.get("delimiter-precedes-et-al", "contextual")
+                use_delimiter = (
+                    precedes == "always"
+                    or (precedes == "contextual" and len(nodes) >= 2)
+                    or (precedes == "after-inverted-name" and inverted[-1])
+                )
+                children.append(Leaf(delimiter if use_delimiter else " "))
+                et_al_node = decorate(Leaf(term), et_al_attrs, ctx)
+                if et_al_node is not None:
+                    children.append(et_al_node)
+        else:
+            and_option = options.get("and")
+            and_term = None
+            if and_option == "text":
+                and_term = locale.term("and")
+            elif and_option == "symbol":
+                and_term = "&"
+            for index, node in enumerate(nodes):
+                if index:
+                    if and_term and index == len(nodes) - 1:
+                        precedes = options.get("delimiter-precedes-last", "contextual")
+                        use_delimiter = (
+                            precedes == "always"
+                            or (precedes == "contextual" and len(nodes) >= 3)
+                            or (precedes == "after-inverted-name" and inverted[index - 1])
+                        )
+                        children.append(Leaf(delimiter if use_delimiter else " "))
+                        children.append(Leaf(f"{and_term} "))
+                    else:
+                        children.append(Leaf(delimiter))
+                children.append(node)
+        names_node: Node = Span(children)
+        name_attrs = {
+            k: v
+            for k, v in name_spec.attrs.items()
+            if k in ("prefix", "suffix")
+            or k.startswith(("font-", "text-decoration", "vertical-align"))
+        }
+        if name_attrs:
+            names_node = decorate(names_node, name_attrs, ctx) or names_node
+        if spec.label is not None and not ctx.sorting:
+            term_name = variable
+            plural = len(names) > 1
+            label = _label(ctx, term_name, spec.label, plural)
+            if label is not None:
+                names_node = Span(
+                    [label, names_node] if spec.label_before_name else [names_node, label]
+                )
+        return names_node
+
+
+def _label(ctx: RenderContext, term_name: str, attrs: dict[str, str], plural: bool) -> Node | None:
+    plural_option = attrs.get("plural", "contextual")
+    if plural_option == "always":
+        plural = True
+    elif plural_option == "never":
+        plural = False
+    text = ctx.style.locale.term(term_name, attrs.get("form", "long"), plural)
+    if not text:
+        return None
+    return decorate(Leaf(text), attrs, ctx)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value) if value else 0
+    except ValueError:
+        return 0
+
+
+def name_options(ctx: RenderContext, spec: NameSpec | None) -> dict[str, str]:
+    """The effective options of a <name>: its own, else inherited (sort keys may override)."""
+    options: dict[str, str] = {}
+    for option in NAME_OPTIONS:
+        inherited_name = {"form": "name-form", "delimiter": "name-delimiter"}.get(option, option)
+        value = spec.attrs.get(option) if spec else None
+        if value is None:
+            value = ctx.style.inherited(ctx.mode, inherited_name)
+        if value is not None:
+            options[option] = value
+    if ctx.sorting:
+        options.update(ctx.sort_name_options)
+    return options
+
+
+def render_name(
+    name: ParsedName, index: int, spec: NameSpec, options: dict[str, str], ctx: RenderContext
+) -> tuple[Node, bool]:
+    """One name as a node, and whether it came out inverted (family first)."""
+    if name.literal:
+        family_attrs = spec.parts.get("family")
+        literal = decorate(Leaf(name.literal), family_attrs, ctx) if family_attrs else None
+        return literal or Leaf(name.literal), False
+    form = options.get("form", "long")
+    disambiguation = ctx.disambiguation
+    level = max(
+        disambiguation.givenname_level, disambiguation.name_levels.get((name.family, name.given), 0)
+    )
+    if disambiguation.primary_only and index > 0:
+        level = 0
+    if level and not ctx.sorting:
+        if form == "short":
+            form = "long"
+            if level == 1 and not options.get("initialize-with"):
+                options = {**options, "initialize-with": ". "}
+            elif level >= 2:
+                options = {k: v for k, v in options.items() if k != "initialize-with"}
+        elif level >= 2 or (level == 1 and options.get("initialize", "true") == "false"):
+            options = {k: v for k, v in options.items() if k != "initialize-with"}
+    sort_order = options.get("name-as-sort-order")
+    inverted = ctx.sorting or sort_order == "all" or (sort_order == "first" and index == 0)
+    demote = ctx.style.root_attrs.get("demote-non-dropping-particle", "display-and-sort")
+    given = name.given
+    mark = options.get("initialize-with")
+    if given and mark is not None:
+        given = initialize(
+            given,
+            mark,
+            options.get("initialize-with-hyphen", "true") != "false",
+            options.get("initialize", "true") != "false",
+        )
+    family_part = spec.parts.get("family", {})
+    given_part = spec.parts.get("given", {})
+
+    def part(text: str, attrs: dict[str, str]) -> Node | None:
+        if not text:
+            return None
+        return decorate(Leaf(text), attrs, ctx) if attrs else Leaf(text)
+
+    if not name.romanesque:
+        family = part(name.family, family_part)
+        if form == "short" or not given:
+            return (family or Leaf("")), False
+        given_node = part(given, given_part)
+        return Span([n for n in (family, given_node) if n is not None]), False
+    if form == "short" or not given:
+        family_text = _concat(name.non_dropping, name.family)
+        if form != "short" and not given:
+            family_text = _concat(name.dropping, family_text)
+        if not given and name.suffix and form != "short":
+            family_text = f"{family_text}{', ' if name.comma_suffix else ' '}{name.suffix}"
+        return (part(family_text, family_part) or Leaf("")), False
+    separator = options.get("sort-separator", ", ")
+    if inverted:
+        if (demote in ("never", "sort-only") and not ctx.sorting) or demote == "never":
+            family_text = _concat(name.non_dropping, name.family)
+            given_text = _concat(given, name.dropping)
+        else:
+            family_text = name.family
+            given_text = _concat(given, name.dropping, name.non_dropping)
+        pieces: list[Node] = []
+        family_node = part(family_text, family_part)
+        if family_node is not None:
+            pieces.append(family_node)
+        given_node = part(given_text, given_part)
+        if given_node is not None:
+            pieces += [Leaf(separator), given_node] if pieces else [given_node]
+        if name.suffix:
+            pieces += [Leaf(separator), Leaf(name.suffix)]
+        return Span(pieces), True
+    given_text = given
+    family_text = _concat(name.dropping, name.non_dropping, name.family)
+    if given_part or family_part:
+        given_text = given
+        family_text = _concat(name.dropping, name.non_dropping, name.family)
+    given_node = part(given_text, given_part)
+    family_node = part(family_text, family_part)
+    pieces = []
+    if given_node is not None:
+        pieces.append(given_node)
+    if family_node is not None:
+        if pieces:
+            pieces.append(Leaf(" "))
+        pieces.append(family_node)
+    if name.suffix:
+        pieces.append(Leaf(", " if name.comma_suffix else " "))
+        pieces.append(Leaf(name.suffix))
+    return Span(pieces), False

@@ -1,0 +1,159 @@
+"""The engine's output tree, and inline markup found in item data.
+
+Use cases::
+
+    Span([Leaf("Stalin")], fmt={"font-style": "italic"})   # what <text font-style="italic"> makes
+    parse_markup('The <i>Titanic</i> "myth"')                # data with markup → Leaf/Span nodes
+
+Rendering builds a tree of :class:`Span` (formatting, quotes, display) and
+:class:`Leaf` (text). Affixes and delimiters are leaves of their own, so the
+punctuation passes (see :mod:`citeman.csl.punctuation`) only ever merge
+punctuation at the seams between pieces, never inside a title.
+
+Data may carry the markup the CSL-JSON spec allows: ``<i> <b> <sc> <sup>
+<sub>``, ``<span class="nocase">`` (text-case leaves it alone),
+``<span style="font-variant:small-caps;">`` and quotation marks, which become
+the locale's quotes. Anything else (``<script>``) stays text and is escaped
+on output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Leaf:
+    text: str
+    nocase: bool = False
+
+
+@dataclass
+class Span:
+    children: list[Node] = field(default_factory=list)
+    fmt: dict[str, str] = field(default_factory=dict)
+    quotes: str = ""  # "style" (quotes="true"), or "double"/"single" marks found in data
+    display: str | None = None
+
+
+Node = Leaf | Span
+
+
+def leaves(node: Node) -> Iterator[Leaf]:
+    if isinstance(node, Leaf):
+        yield node
+        return
+    for child in node.children:
+        yield from leaves(child)
+
+
+def plain_text(node: Node | None) -> str:
+    """The text of a tree without markup (for sort keys, comparisons and emptiness)."""
+    if node is None:
+        return ""
+    return "".join(leaf.text for leaf in leaves(node))
+
+
+def is_empty(node: Node | None) -> bool:
+    return node is None or not any(leaf.text for leaf in leaves(node))
+
+
+_TAGS: dict[str, tuple[str, str] | None] = {
+    "i": ("font-style", "italic"),
+    "em": ("font-style", "italic"),
+    "b": ("font-weight", "bold"),
+    "strong": ("font-weight", "bold"),
+    "sc": ("font-variant", "small-caps"),
+    "sup": ("vertical-align", "sup"),
+    "sub": ("vertical-align", "sub"),
+}
+_MARKUP = re.compile(
+    r'<(/?)(i|em|b|strong|sc|sup|sub)>|<span\s+class="nocase">|'
+    r'<span\s+style="font-variant:\s*small-caps;?">|</span>|'
+    r'(?P<quote>["“”]|(?<![\w])[\'‘](?=\w)|(?<=[\w.,!?])[\'’](?![\w]))'
+)
+
+
+def parse_markup(text: str) -> list[Node]:
+    """Item data → nodes, honouring the inline markup CSL-JSON allows."""
+    if (
+        "<" not in text
+        and '"' not in text
+        and "'" not in text
+        and "“" not in text
+        and "‘" not in text
+    ):
+        return [Leaf(text)]
+    root = Span()
+    stack: list[tuple[str, Span]] = [("root", root)]
+    position = 0
+
+    def add_text(piece: str) -> None:
+        if not piece:
+            return
+        piece = piece.replace("'", "’")
+        nocase = any(kind == "nocase" for kind, _span in stack)
+        stack[-1][1].children.append(Leaf(piece, nocase=nocase))
+
+    def open_span(kind: str, span: Span) -> None:
+        stack[-1][1].children.append(span)
+        stack.append((kind, span))
+
+    def close(kind: str) -> bool:
+        for depth in range(len(stack) - 1, 0, -1):
+            if stack[depth][0] == kind:
+                del stack[depth:]
+                return True
+        return False
+
+    for match in _MARKUP.finditer(text):
+        add_text(text[position : match.start()])
+        position = match.end()
+        token = match.group(0)
+        if match.group("quote"):
+            kind = "dq" if token in '"“”' else "sq"
+            opening = token in "“‘" or (token in "\"'" and not any(k == kind for k, _ in stack))
+            if token in "”’":
+                opening = False
+            if opening:
+                open_span(kind, Span(quotes="double" if kind == "dq" else "single"))
+            elif not close(kind):
+                add_text("’" if kind == "sq" else token)
+        elif token.startswith("<span"):
+            if "nocase" in token:
+                open_span("nocase", Span())
+            else:
+                open_span("span", Span(fmt={"font-variant": "small-caps"}))
+        elif token == "</span>":
+            if not (close("nocase") if stack[-1][0] == "nocase" else close("span")) and not close(
+                "nocase"
+            ):
+                add_text(token)
+        else:
+            name = match.group(2)
+            fmt = _TAGS[name]
+            assert fmt is not None
+            if match.group(1):
+                if not close(name):
+                    add_text(token)
+            else:
+                open_span(name, Span(fmt={fmt[0]: fmt[1]}))
+    add_text(text[position:])
+    # unclosed quotes were not quotes: give the mark back as text
+    _unwrap_unclosed(root, unclosed={id(span) for _kind, span in stack[1:]})
+    return root.children
+
+
+def _unwrap_unclosed(span: Span, unclosed: set[int]) -> None:
+    children: list[Node] = []
+    for child in span.children:
+        if isinstance(child, Span):
+            _unwrap_unclosed(child, unclosed)
+            if id(child) in unclosed and child.quotes:
+                children.append(Leaf("“" if child.quotes == "double" else "’"))
+                children.extend(child.children)
+                continue
+        children.append(child)
+    span.children = children

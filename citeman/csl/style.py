@@ -1,0 +1,184 @@
+"""Load a CSL style once: parse it with citeproc-py, compile it into our elements, cache it.
+
+Use cases::
+
+    style = load_style("chicago")                 # id, alias or path
+    style = load_style("<style ...>...</style>")  # the XML itself (the test suite does this)
+    style.is_note_style, style.citation, style.bibliography, style.macros, style.locale
+
+citeproc-py parses the XML (its lxml parser and element classes) and picks the
+locales (the style's own ``<locale>`` sections, then its locale files); we then
+read everything once into plain Python objects, so rendering never runs XPath.
+A compiled style is cached in memory and pickled on disk, keyed by a hash of
+the style text, the locale and our own source files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from citeproc import CitationStylesStyle
+from platformdirs import user_cache_dir
+
+from citeman.csl.locale import CSL_NS, LocaleData, local_name
+from citeman.csl.nodes import Element, compile_children
+from citeman.csl.styles import resolve_style
+
+
+@dataclass
+class SortKey:
+    variable: str | None
+    macro: str | None
+    descending: bool
+    name_options: dict[str, str]
+
+
+@dataclass
+class Layout:
+    """cs:citation or cs:bibliography: its options, layout and sort keys."""
+
+    attrs: dict[str, str]
+    layout_attrs: dict[str, str]
+    children: list[Element]
+    sort: list[SortKey] = field(default_factory=list)
+
+
+@dataclass
+class CompiledStyle:
+    root_attrs: dict[str, str]
+    locale: LocaleData
+    macros: dict[str, list[Element]]
+    citation: Layout | None
+    bibliography: Layout | None
+    renders_year_suffix: bool
+    uses_disambiguate_condition: bool = False
+    title: str = ""
+
+    @property
+    def is_note_style(self) -> bool:
+        return self.root_attrs.get("class") == "note"
+
+    def inherited(self, mode: str, option: str) -> str | None:
+        """An inheritable option: from cs:citation/cs:bibliography, else cs:style."""
+        layout = self.citation if mode == "citation" else self.bibliography
+        if layout is not None and option in layout.attrs:
+            return layout.attrs[option]
+        return self.root_attrs.get(option)
+
+
+def _attrs(element: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in element.attrib.items()}
+
+
+def _compile_layout(element: Any) -> Layout:
+    layout_element = element.find(f"{CSL_NS}layout")
+    sort_keys: list[SortKey] = []
+    sort_element = element.find(f"{CSL_NS}sort")
+    if sort_element is not None:
+        for key in sort_element:
+            if local_name(key) != "key":
+                continue
+            options = {}
+            for option in ("names-min", "names-use-first", "names-use-last"):
+                if key.get(option) is not None:
+                    options[option.replace("names", "et-al")] = key.get(option)
+            sort_keys.append(
+                SortKey(
+                    key.get("variable"), key.get("macro"), key.get("sort") == "descending", options
+                )
+            )
+    return Layout(
+        _attrs(element),
+        _attrs(layout_element) if layout_element is not None else {},
+        compile_children(layout_element) if layout_element is not None else [],
+        sort_keys,
+    )
+
+
+def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
+    parsed = CitationStylesStyle(io.BytesIO(xml), locale=locale, validate=False)
+    root = parsed.root
+    macros = {
+        str(macro.get("name")): compile_children(macro) for macro in root.findall(f"{CSL_NS}macro")
+    }
+    citation = root.find(f"{CSL_NS}citation")
+    bibliography = root.find(f"{CSL_NS}bibliography")
+    renders_year_suffix = any(
+        element.get("variable") == "year-suffix" for element in root.iter(f"{CSL_NS}text")
+    )
+    title_element = root.find(f"{CSL_NS}info/{CSL_NS}title")
+    uses_condition = any(
+        element.get("disambiguate") == "true"
+        for tag in ("if", "else-if")
+        for element in root.iter(f"{CSL_NS}{tag}")
+    )
+    return CompiledStyle(
+        root_attrs=_attrs(root),
+        locale=LocaleData.from_elements(list(root.locales)),
+        macros=macros,
+        citation=_compile_layout(citation) if citation is not None else None,
+        bibliography=_compile_layout(bibliography) if bibliography is not None else None,
+        renders_year_suffix=renders_year_suffix,
+        uses_disambiguate_condition=uses_condition,
+        title=(title_element.text or "") if title_element is not None else "",
+    )
+
+
+@cache
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_MEMORY: dict[str, CompiledStyle] = {}
+
+
+def _disk_cache_dir() -> Path:
+    return Path(user_cache_dir("citeman")) / "csl-styles"
+
+
+def load_style(
+    style: str | Path, locale: str | None = None, disk_cache: bool = True
+) -> CompiledStyle:
+    """A compiled style from an id, alias, path or XML text; cached in memory and on disk."""
+    if isinstance(style, str) and style.lstrip().startswith("<"):
+        xml = style.encode("utf-8")
+        disk_cache = False
+    else:
+        xml = resolve_style(style).read_bytes()
+    key = hashlib.sha256(xml + f"\0{locale}\0{_code_fingerprint()}".encode()).hexdigest()
+    compiled = _MEMORY.get(key)
+    if compiled is not None:
+        return compiled
+    cache_file = _disk_cache_dir() / f"{key}.pickle"
+    if disk_cache and cache_file.is_file():
+        try:
+            with cache_file.open("rb") as handle:
+                compiled = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            compiled = None
+    if compiled is None:
+        compiled = compile_style(xml, locale)
+        if disk_cache:
+            _write_cache(cache_file, compiled)
+    _MEMORY[key] = compiled
+    return compiled
+
+
+def _write_cache(cache_file: Path, compiled: CompiledStyle) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(cache_file)
+    except OSError:
+        pass  # a read-only cache folder only costs speed
