@@ -159,3 +159,72 @@ def test_any_file_reads_or_fails_with_a_quote_file_error(front: str, body: str, 
             continue
         assert quote.text.strip()
         assert dump_quote(quote, text) == text
+
+
+# -- hand-written files: any formatting a person (or Obsidian) might use ---------------
+
+_plain_words = st.from_regex(r"[A-Za-z][A-Za-z0-9 ,.'()-]{0,20}[A-Za-z0-9.)]", fullmatch=True)
+
+
+_locator_texts = st.sampled_from(["p. 45", "pp 12--14", "chap. 3", "fol. 12r", "§ 4"])
+
+
+def _styled(draw: Any, text: str) -> str:
+    style = draw(st.sampled_from(["plain", "single", "double"]))
+    if style == "single":
+        return "'" + text.replace("'", "''") + "'"
+    if style == "double":
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text if not text.startswith(("'", '"')) else f'"{text}"'
+
+
+@st.composite
+def hand_written_files(draw: Any) -> str:
+    entries = {
+        "source": f"source: {draw(st.from_regex(r'[a-z]+[0-9]{4}[a-z]*', fullmatch=True))}",
+        "locator": f"locator: {_styled(draw, draw(_locator_texts))}",
+        "speaker": f"speaker: {_styled(draw, draw(_plain_words))}",
+        "note": f"note: {_styled(draw, draw(_plain_words))}",
+        "date": f"date: {draw(st.sampled_from(['1939-10-01', '1939', 'autumn 1939']))}",
+        "mood": f"mood: {_styled(draw, draw(_plain_words))}",
+    }
+    tag_words = draw(st.lists(st.from_regex(r"[a-z]{2,8}", fullmatch=True), min_size=1, max_size=3))
+    indent = " " * draw(st.integers(0, 4))
+    entries["tags"] = draw(st.sampled_from([
+        f"tags: [{', '.join(tag_words)}]",
+        "tags:\n" + "".join(f"{indent}- {t}\n" for t in tag_words).rstrip("\n"),
+        f"tags: {', '.join(tag_words)}",
+    ]))
+    keys = draw(st.permutations(sorted(entries)))
+    keys = keys[: draw(st.integers(1, len(keys)))]
+    lines = []
+    for key in keys:
+        if draw(st.booleans()):
+            lines.append(draw(st.sampled_from(["# a comment", "", "   ", "#", "# --- not an end"])))
+        lines.append(entries[key] + draw(st.sampled_from(["", "", "  # trailing comment"])))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    body = draw(st.sampled_from(["Words.", "\nWords,\n\n  more words.  \n", "Line one\nline two"]))
+    bom = draw(st.sampled_from(["", "\ufeff"]))
+    text = bom + "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+    return text.replace("\n", newline)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(original=hand_written_files(), tags=st.lists(_words, min_size=1, max_size=3))
+def test_hand_written_files_round_trip_and_edit_in_place(original: str, tags: list[str]) -> None:
+    path = Path("hand.md")
+    quote = quote_from_text(original, path)
+    assert dump_quote(quote, original) == original
+    edited_quote = quote.model_copy(deep=True)
+    edited_quote.tags = tags
+    edited = dump_quote(edited_quote, original)
+    assert quote_from_text(edited, path) == edited_quote
+    before = _parse_document(original, path)
+    after_entries = _parse_document(edited, path).entries
+    for key, entry in before.entries.items():
+        if key != "tags":
+            assert after_entries[key].raw == entry.raw
+    gaps = [c for c in before.chunks if isinstance(c, str)]
+    for gap in gaps:
+        assert gap in edited
+    assert edited.endswith(before.closing + before.body)
