@@ -389,3 +389,12 @@ def test_derived_ids_never_repeat_and_stay_short() -> None:
         assert new not in existing and len(new) <= 40 and QUOTE_ID_PATTERN.match(new)
         existing.add(new)
     assert "featherstonehaugh-extraordinarily-10" in existing
+
+
+def test_nesting_limit_holds_for_short_front_matter_too(tmp_path: Path) -> None:
+    path = tmp_path / "nested.md"
+    path.write_text(f"---\nx: {'[' * 65}{']' * 65}\n---\nText.\n")
+    with pytest.raises(QuoteFileError, match="nested more than 64"):
+        read_quote_file(path)
+    path.write_text(f"---\nx: {'[' * 60}{']' * 60}\n---\nText.\n")
+    assert read_quote_file(path).extra["x"] is not None
