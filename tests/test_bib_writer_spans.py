@@ -153,11 +153,14 @@ def _assert_agreement(paths: list[Path]) -> int:
         text, _ = decode_bib(path.read_bytes())
         theirs = []
         for block in Splitter(text).split().blocks:
-            if isinstance(block, model.DuplicateBlockKeyBlock | model.DuplicateFieldKeyBlock):
-                block = block.ignore_error_block
-            if isinstance(block, model.Entry) and not _commented_out(text, block):
-                fields = [(f.key, f.value) for f in block.fields]
-                theirs.append((block.key, block.raw, fields))
+            entry = (
+                block.ignore_error_block
+                if isinstance(block, model.DuplicateBlockKeyBlock | model.DuplicateFieldKeyBlock)
+                else block
+            )
+            if isinstance(entry, model.Entry) and not _commented_out(text, entry):
+                fields = [(f.key, f.value) for f in entry.fields]
+                theirs.append((entry.key, entry.raw, fields))
         mine = [
             (
                 s.key,
@@ -172,6 +175,6 @@ def _assert_agreement(paths: list[Path]) -> int:
 
 
 def _commented_out(text: str, entry: model.Entry) -> bool:
-    start = text.find(entry.raw)
+    start = text.find(entry.raw or "")
     line_start = text.rfind("\n", 0, start) + 1
     return "%" in text[line_start:start]
