@@ -240,18 +240,13 @@ def _last_line(node: yaml.Node) -> int:
     return max((_last_line(child) for child in children), default=node.start_mark.line)
 
 
-def _compose(front: str, path: Path) -> tuple[yaml.Node | None, yaml.SafeLoader]:
-    _check_structure(front, path)  # an event pass costs a quarter of a full read
-    loader = _Loader(front)
-    return loader.get_single_node(), loader
-
-
 def _parse_document(text: str, path: Path) -> _Document:
     """Split ``text`` into verbatim pieces and parse its front matter (safely)."""
     doc, front = _split_document(text, path)
-    loader: yaml.SafeLoader | None = None
+    loader = _Loader(front)
     try:
-        node, loader = _compose(front, path)
+        _check_structure(front, path)  # an event pass costs a quarter of a full read
+        node = loader.get_single_node()
         if node is None:
             doc.chunks = [front] if front else []
             return doc
@@ -290,8 +285,7 @@ def _parse_document(text: str, path: Path) -> _Document:
     except RecursionError:
         raise QuoteFileError("the front matter is nested too deeply", path, _FIRST_LINE) from None
     finally:
-        if loader is not None:
-            loader.dispose()
+        loader.dispose()
     doc.chunks, doc.spliceable = _cut_front_matter(front, entries, flow=bool(node.flow_style))
     return doc
 
@@ -304,8 +298,6 @@ def _cut_front_matter(
     starts = [start for start, _, _ in _lines(front)] + [len(front)]
     overlapping = any(following[1] <= current[2] for current, following in pairwise(entries))
     if flow or overlapping or (entries and entries[-1][2] >= len(starts) - 1):
-        for entry, first, last in entries:
-            entry.raw = front[starts[first] : starts[min(last + 1, len(starts) - 1)]]
         return ([front] if front else []), False
     chunks: list[str | _Entry] = []
     cursor = 0
@@ -320,11 +312,8 @@ def _cut_front_matter(
     return chunks, True
 
 
-class _Unreadable:
-    """A field value that does not validate (so any new value counts as a change)."""
-
-    def __init__(self, error: QuoteFileError) -> None:
-        self.error = error
+#: An original field value that does not validate: any new value counts as a change.
+_UNREADABLE = object()
 
 
 def _is_plain(node: yaml.ScalarNode) -> bool:
@@ -384,22 +373,20 @@ def _validation_error(exc: ValidationError, path: Path, lines: dict[str, int]) -
     return QuoteFileError(problem, path, lines.get(name or ""), name)
 
 
-def _original_value(name: str, entry: _Entry | None, doc: _Document, stem: str) -> Any:
-    """A known field's value as the model holds it, or :class:`_Unreadable`."""
+def _original_value(name: str, entry: _Entry | None, path: Path, stem: str) -> Any:
+    """A known field's value in the original file as the model holds it, or
+    :data:`_UNREADABLE`."""
     try:
         if entry is None:
             raw: Any = stem if name == "id" else None
         else:
-            raw = _field_input(entry, doc.path)
+            raw = _field_input(entry, path)
         if raw is None:
             return Quote.model_fields[name].get_default(call_default_factory=True)
         probe = {"id": "probe", "text": "probe", name: raw}
         return getattr(Quote.model_validate(probe), name)
-    except QuoteFileError as exc:
-        return _Unreadable(exc)
-    except ValidationError as exc:
-        line = entry.line if entry else None
-        return _Unreadable(_validation_error(exc, doc.path, {name: line} if line else {}))
+    except (QuoteFileError, ValidationError):
+        return _UNREADABLE
 
 
 def _quote_from_document(doc: _Document, stem: str) -> Quote:
@@ -630,8 +617,8 @@ def dump_quote(quote: Quote, original: str | None = None) -> str:
     for name in FIELD_ORDER:
         entry = entries.get(name)
         new = getattr(quote, name)
-        old = _original_value(name, entry, doc, quote.id)
-        if not isinstance(old, _Unreadable) and _same(old, new):
+        old = _original_value(name, entry, doc.path, quote.id)
+        if old is not _UNREADABLE and _same(old, new):
             continue
         changed = True
         replacement[name] = "" if _is_empty(new) else fresh(_emit_field(name, new))
