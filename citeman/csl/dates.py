@@ -163,7 +163,7 @@ class DateNode:
             and not ctx.sorting
         ):
             ctx.year_suffix_rendered = True
-            node = Span([Leaf(text), Leaf(ctx.disambiguation.year_suffix)])
+            node = Span([Leaf(text), Leaf(ctx.disambiguation.year_suffix, role="year-suffix")])
         return decorate(node, attrs, ctx)
 
 

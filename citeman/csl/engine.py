@@ -98,6 +98,7 @@ class Engine:
         )
         self._positions = PositionTracker(int(near_note) if near_note.isdigit() else 5)
         self._disambiguator = Disambiguator(self, list(self.items))
+        self.last_names = ""  # the first names of the cite rendered last (for collapsing)
         self._quotes = self.style.locale.quotes
         self._piq = self.style.locale.option("punctuation-in-quote")
 
@@ -298,6 +299,7 @@ class Engine:
             ctx.author_only = ref.author_only
         ctx.capitalize_first_term = first_in_note
         node = render_children(layout.children, ctx)
+        self.last_names = plain_text(ctx.first_names)
         if ref is not None and ref.author_only:
             return ctx.first_names
         return node
@@ -326,15 +328,14 @@ class Engine:
             )
         outputs: list[CiteOutput] = []
         for index, (ref, info) in enumerate(pairs):
-            first_in_note = (
-                index == 0
-                and self.is_note_style
-                and (not ref.prefix or ref.prefix.rstrip().endswith(_SENTENCE_END))
+            prefix_end = (ref.prefix or "").rstrip().rstrip("”’\"'")
+            first_in_note = self.is_note_style and (
+                prefix_end.endswith(_SENTENCE_END) or (index == 0 and not prefix_end)
             )
             node = self.render_cite(ref.id, info, first_in_note=first_in_note, ref=ref)
             if node is None or is_empty(node):
                 node = Leaf("[CSL STYLE ERROR: reference with no printed form.]")
-            outputs.append(CiteOutput(ref, info, node, self.items[ref.id]))
+            outputs.append(CiteOutput(ref, info, node, self.last_names, first_in_note))
         layout_delimiter = (
             delimiter if delimiter is not None else layout.layout_attrs.get("delimiter", "")
         )

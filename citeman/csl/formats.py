@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from citeman.csl.escaping import escape_html, escape_markdown, escape_text
 from citeman.csl.punctuation import Token, merge_seams, move_punctuation_into_quotes
-from citeman.csl.richtext import Leaf, Node, Span
+from citeman.csl.richtext import Leaf, Node
 
 _NORMAL = {
     "font-style": "normal",

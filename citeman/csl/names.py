@@ -209,7 +209,7 @@ class NamesNode:
             ctx.author_suppressed = True
             return None
         decorated = decorate(output, self._own_attrs(spec_source), ctx, case=False)
-        if ctx.author_only and ctx.first_names is None:
+        if ctx.first_names is None:
             ctx.first_names = decorated
         return decorated
 

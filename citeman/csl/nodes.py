@@ -148,6 +148,7 @@ class TextNode:
             return None
         if variable == "year-suffix":
             ctx.year_suffix_rendered = True
+            return Leaf(str(value), role="year-suffix")
         if variable in ("page", "locator") and is_numeric(str(value)):
             return number_ranges(str(value), variable, ctx)
         if variable in ("locator", "page"):

@@ -35,12 +35,20 @@ class _Placed:
 
 
 @dataclass
+class _Note:
+    number: int
+    cites: list[_Placed] = field(default_factory=list)
+
+
+@dataclass
 class PositionTracker:
+    """Positions of cites over a document; clusters in text (note 0) and in notes are
+    two separate streams for ibid, as in citeproc-js."""
+
     near_note_distance: int = 5
     first_note: dict[str, int] = field(default_factory=dict)
     last_note: dict[str, int] = field(default_factory=dict)
-    previous_cluster: list[_Placed] = field(default_factory=list)
-    previous_note: int | None = None
+    last_group: dict[bool, _Note] = field(default_factory=dict)  # in a note? → last note
     cluster_count: int = 0
 
     def place(
@@ -49,19 +57,28 @@ class PositionTracker:
         """The CiteInfo of each cite of a cluster, in order; records the cluster."""
         self.cluster_count += 1
         note = note_index if note_index is not None else self.cluster_count
+        in_note = note > 0
+        previous_group = self.last_group.get(in_note)
+        same_note = in_note and previous_group is not None and previous_group.number == note
+        group = previous_group if same_note and previous_group else _Note(note)
+        earlier_in_group = list(group.cites) if same_note else []
         infos: list[CiteInfo] = []
-        placed: list[_Placed] = []
         for item_id, locator, label in cites:
             info = CiteInfo(locator=locator, label=label or "page", note_index=note)
             if item_id not in self.first_note:
                 info.position = POSITION_FIRST
+                info.first_note = note
             else:
                 info.first_note = self.first_note[item_id]
                 previous: _Placed | None = None
-                if placed:
-                    previous = placed[-1]
-                elif len(self.previous_cluster) == 1 and self._adjacent(note):
-                    previous = self.previous_cluster[0]
+                if earlier_in_group:
+                    previous = earlier_in_group[-1]
+                elif (
+                    previous_group is not None
+                    and len(previous_group.cites) == 1
+                    and (not in_note or note - previous_group.number <= 1)
+                ):
+                    previous = previous_group.cites[0]
                 if previous is not None and previous.item_id == item_id:
                     info.position = _ibid_kind(previous, locator, label)
                 else:
@@ -69,22 +86,13 @@ class PositionTracker:
                 last = self.last_note.get(item_id)
                 info.near_note = last is not None and 0 <= note - last <= self.near_note_distance
             infos.append(info)
-            placed.append(_Placed(item_id, locator, label))
-        for info, cite in zip(infos, placed, strict=True):
-            self.first_note.setdefault(cite.item_id, note)
-            self.last_note[cite.item_id] = note
-            if info.first_note is None and info.position == POSITION_FIRST:
-                info.first_note = note
-        self.previous_cluster = placed
-        self.previous_note = note
+            placed = _Placed(item_id, locator, label)
+            earlier_in_group.append(placed)
+            group.cites.append(placed)
+            self.first_note.setdefault(item_id, note)
+            self.last_note[item_id] = note
+        self.last_group[in_note] = group
         return infos
-
-    def _adjacent(self, note: int) -> bool:
-        if self.previous_note is None:
-            return False
-        if note and self.previous_note:
-            return note - self.previous_note <= 1
-        return True
 
 
 def _ibid_kind(previous: _Placed, locator: str | None, label: str | None) -> int:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 class Leaf:
     text: str
     nocase: bool = False
+    role: str = ""  # "year-suffix" marks the suffix, for collapsing
 
 
 @dataclass
