@@ -494,12 +494,26 @@ def _reads_back_plain(line: str, text: str, *, in_flow: bool = False, typed: boo
     )
 
 
+def _literal_block(key: str, text: str) -> str | None:
+    """``key: |`` and the lines indented, if that reads back as ``text``."""
+    keep = "+" if text.endswith("\n\n") else "" if text.endswith("\n") else "-"
+    indent = "2" if text.startswith((" ", "\t")) else ""
+    lines = (text[:-1] if text.endswith("\n") else text).split("\n")
+    block = f"{key}: |{indent}{keep}\n" + "".join(f"  {line}\n" if line else "\n" for line in lines)
+    try:
+        read = yaml.load(block, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    return block if read == {key: text} else None
+
+
 def _scalar(key: str, text: str) -> str:
     plain = f"{key}: {text}\n"
     # "date: 1939-10-01" reads as a date elsewhere, which is what it is.
     if "\n" not in text and _reads_back_plain(plain, text, typed=key == "date"):
         return plain
-    return f"{key}: {_double_quoted(text)}\n"
+    block = _literal_block(key, text) if "\n" in text else None
+    return block or f"{key}: {_double_quoted(text)}\n"
 
 
 def _flow_item(text: str) -> str:
@@ -612,7 +626,6 @@ def dump_quote(quote: Quote, original: str | None = None) -> str:
     def fresh(lines: str) -> str:
         return lines.replace("\n", newline)
 
-    changed = False
     replacement: dict[str, str] = {}  # key -> new lines ("" removes the key)
     for name in FIELD_ORDER:
         entry = entries.get(name)
@@ -620,21 +633,18 @@ def dump_quote(quote: Quote, original: str | None = None) -> str:
         old = _original_value(name, entry, doc.path, quote.id)
         if old is not _UNREADABLE and _same(old, new):
             continue
-        changed = True
         replacement[name] = "" if _is_empty(new) else fresh(_emit_field(name, new))
     for key, entry in entries.items():
         if key not in FIELD_ORDER and (
             key not in quote.extra or not _same(entry.value, quote.extra[key])
         ):
-            changed = True
             still_there = key in quote.extra
             replacement[key] = fresh(_emit_extra(key, quote.extra[key])) if still_there else ""
     for key, value in quote.extra.items():
         if key not in entries:
-            changed = True
             replacement[key] = fresh(_emit_extra(key, value))
 
-    if not changed:
+    if not replacement:
         front = "".join(c.raw if isinstance(c, _Entry) else c for c in doc.chunks)
     elif not doc.spliceable:
         front = fresh(_fresh_front_matter(quote))

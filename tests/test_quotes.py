@@ -398,3 +398,12 @@ def test_nesting_limit_holds_for_short_front_matter_too(tmp_path: Path) -> None:
         read_quote_file(path)
     path.write_text(f"---\nx: {'[' * 60}{']' * 60}\n---\nText.\n")
     assert read_quote_file(path).extra["x"] is not None
+
+
+def test_multi_line_notes_are_written_as_literal_blocks() -> None:
+    from citeman.quotes import quote_from_text
+
+    quote = Quote(id="q1", text="Words.", note="First line.\n\n  Indented line.\n")
+    text = dump_quote(quote)
+    assert "note: |\n  First line.\n\n    Indented line.\n---\n" in text
+    assert quote_from_text(text, Path("q1.md")) == quote
