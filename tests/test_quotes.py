@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from citeman.quotes import (
     QuoteStore,
     derive_quote_id,
     dump_quote,
+    quote_from_text,
     read_quote_file,
 )
 
@@ -258,8 +260,6 @@ def test_values_that_yaml_would_misread_are_quoted() -> None:
     assert 'tags: ["null", "a, b", "[x]", ok]\n' in text
     assert "date: 1939-10-01\n" in text
     path = Path("q1.md")
-    from citeman.quotes import quote_from_text
-
     assert quote_from_text(text, path) == quote
 
 
@@ -401,9 +401,22 @@ def test_nesting_limit_holds_for_short_front_matter_too(tmp_path: Path) -> None:
 
 
 def test_multi_line_notes_are_written_as_literal_blocks() -> None:
-    from citeman.quotes import quote_from_text
-
     quote = Quote(id="q1", text="Words.", note="First line.\n\n  Indented line.\n")
     text = dump_quote(quote)
     assert "note: |\n  First line.\n\n    Indented line.\n---\n" in text
     assert quote_from_text(text, Path("q1.md")) == quote
+
+
+def test_racing_creates_of_one_id_leave_exactly_one_file(store: QuoteStore) -> None:
+    def create(number: int) -> str:
+        try:
+            store.create(Quote(id="contested", text=f"Writer {number}."))
+        except ConflictError:
+            return "conflict"
+        return "created"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(create, range(16)))
+    assert outcomes.count("created") == 1 and outcomes.count("conflict") == 15
+    assert [p.name for p in store.quotes_dir.iterdir()] == ["contested.md"]
+    assert store.load("contested").text.startswith("Writer ")
