@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from citeman.csl.nodes import Element
 
 _ROMANESQUE = re.compile(r"[a-zA-Z\u0080-\u017f\u0400-\u052f\u0386-\u03fb\u1f00-\u1ffe]")
-_LEADING_PARTICLE = re.compile(r"^((?:[a-z\u00e0-\u00ff'’][^\s]*\s+)+|[a-z]+['’])(?=[^\s])")
+_LEADING_PARTICLE = re.compile(r"^((?:[a-z\u00e0-\u00ff'’][^\s]*\s+)+|[a-z]+['’-])(?=[^\s])")
 _TRAILING_PARTICLE = re.compile(r"\s+((?:[a-z\u00e0-\u00ff][^\s]*\s*)+)$")
 NAME_OPTIONS = (
     "and",
@@ -126,63 +126,65 @@ def _concat(*parts: str) -> str:
     return out
 
 
+def _split_given(given: str, hyphen: bool) -> list[tuple[str, str]]:
+    """(separator before, token) pairs; "M.E." splits into "M." and "E."."""
+    text = re.sub(r"\s*-\s*", "-", " ".join(given.split()))
+    if not hyphen:
+        text = text.replace("-", " ")
+    pieces = re.split(r"([\s-]+)", text)
+    tokens: list[tuple[str, str]] = []
+    separator = ""
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            separator = piece
+            continue
+        if not piece:
+            continue
+        subtokens = [p for p in re.split(r"(?<=\.)(?=.)", piece) if p]
+        for position, token in enumerate(subtokens):
+            tokens.append((separator if position == 0 else " ", token))
+        separator = ""
+    return tokens
+
+
 def initialize(given: str, mark: str, hyphen: bool = True, initialize_full: bool = True) -> str:
-    """Initials of ``given``: "John Robert" → "J. R." (with mark ". ")."""
-    words = [w for w in re.split(r"\s+", given.strip()) if w]
-    pieces: list[tuple[str, bool]] = []  # (text, is_initial)
-    for word in words:
-        hyphen_parts = word.split("-") if "-" in word else [word]
-        if len(hyphen_parts) > 1:
-            initials = []
-            all_initialized = True
-            for part in hyphen_parts:
-                done = _initial_of(part, mark, initialize_full)
-                if done is None:
-                    all_initialized = False
-                    initials.append(part)
-                else:
-                    initials.append(done.rstrip())
-            if all_initialized:
-                joiner = "-" if hyphen else ""
-                pieces.append((joiner.join(initials) + mark[len(mark.rstrip()) :], True))
-            else:
-                pieces.append((word, False))
-            continue
-        subparts = [p for p in re.split(r"(?<=\.)", word) if p]
-        if len(subparts) > 1 and all(len(p.rstrip(".")) <= 2 for p in subparts):
-            for sub in subparts:
-                done = _initial_of(sub, mark, True)
-                pieces.append((done, True) if done else (sub, False))
-            continue
-        done = _initial_of(word, mark, initialize_full)
-        pieces.append((done, True) if done is not None else (word, False))
+    """Initials of ``given`` as citeproc-js makes them.
+
+    "John Robert" → "J. R." (mark ". "); "M.E" → "M. E."; "TSerendorjiin" → "Ts.";
+    "Guo-ping" → "G." ; with ``initialize_full`` false only existing initials are
+    normalised ("John M.E." → "John M. E.").
+    """
+    if not _ROMANESQUE.search(given):
+        return given
     out = ""
-    for index, (text, is_initial) in enumerate(pieces):
-        if index and out and not out.endswith(" ") and not (is_initial and pieces[index - 1][1]):
-            out += " "
+    previous_initial = False
+    for index, (separator, token) in enumerate(_split_given(given, hyphen)):
+        lowercase = token[:1].islower()
+        if lowercase and "-" in separator and initialize_full:
+            continue  # "Guo-ping": a lowercase part after a hyphen has no initial
+        core = token[:-1] if token.endswith(".") and len(token) > 1 else token
+        is_abbreviation = token.endswith(".") and len(token) > 1
+        is_single = len(token) == 1 and token.isupper()
+        if is_abbreviation or is_single:
+            text, initial = core + mark, True
+        elif initialize_full and token[:1].isupper():
+            rest = token[1:]
+            capitals = len(rest) - len(rest.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            extra = rest[:capitals].lower() if 0 < capitals < len(rest) else ""
+            text, initial = token[0] + extra + mark, True
+        else:
+            text, initial = token, False
+        if index and out:
+            if "-" in separator:
+                out = out.rstrip() + "-"
+            elif previous_initial:
+                if not mark.endswith(" ") and not initial:
+                    out += " "
+            else:
+                out += " "
         out += text
+        previous_initial = initial
     return out.strip()
-
-
-def _initial_of(word: str, mark: str, initialize_full: bool) -> str | None:
-    stripped = word.rstrip(".")
-    if not stripped:
-        return None
-    is_initial = len(stripped) == 1 or (
-        len(stripped) == 2
-        and stripped[0].isupper()
-        and stripped[1].islower()
-        and word.endswith(".")
-    )
-    if stripped[0].islower() and len(stripped) > 1:
-        return None  # particles and lowercase words stay
-    if is_initial:
-        return stripped + mark
-    if not initialize_full:
-        if stripped.isupper() and len(stripped) <= 3 and not word.endswith("."):
-            return None
-        return None
-    return stripped[0] + mark
 
 
 @dataclass
@@ -458,60 +460,89 @@ def render_name(
             options.get("initialize-with-hyphen", "true") != "false",
             options.get("initialize", "true") != "false",
         )
-    family_part = spec.parts.get("family", {})
-    given_part = spec.parts.get("given", {})
+    family_format, family_affixes = _split_part_attrs(spec.parts.get("family", {}))
+    given_format, given_affixes = _split_part_attrs(spec.parts.get("given", {}))
 
-    def part(text: str, attrs: dict[str, str]) -> Node | None:
+    def piece(text: str, attrs: dict[str, str]) -> Node | None:
         if not text:
             return None
-        return decorate(Leaf(text), attrs, ctx) if attrs else Leaf(text)
+        leaf = Leaf(text.replace("'", "’"))
+        return (decorate(leaf, attrs, ctx) or leaf) if attrs else leaf
+
+    def group(pieces: list[tuple[str, dict[str, str]]], affixes: dict[str, str]) -> Node | None:
+        """Name pieces joined by spaces (none after "d'" or "al-"), then the affixes."""
+        children: list[Node] = []
+        previous = ""
+        for text, attrs in pieces:
+            node = piece(text, attrs)
+            if node is None:
+                continue
+            if children and not _joins_tight(previous):
+                children.append(Leaf(" "))
+            children.append(node)
+            previous = text
+        if not children:
+            return None
+        joined = Span(children)
+        return (decorate(joined, affixes, ctx) or joined) if affixes else joined
 
     if not name.romanesque:
-        family = part(name.family, family_part)
+        family = piece(name.family, {**family_format, **family_affixes})
         if form == "short" or not given:
             return (family or Leaf("")), False
-        given_node = part(given, given_part)
+        given_node = piece(given, {**given_format, **given_affixes})
         return Span([n for n in (family, given_node) if n is not None]), False
     if form == "short" or not given:
-        family_text = _concat(name.non_dropping, name.family)
+        pieces = [(name.non_dropping, family_format), (name.family, family_format)]
         if form != "short" and not given:
-            family_text = _concat(name.dropping, family_text)
+            pieces.insert(0, (name.dropping, {}))
+        family_node = group(pieces, family_affixes) or Leaf("")
         if not given and name.suffix and form != "short":
-            family_text = f"{family_text}{', ' if name.comma_suffix else ' '}{name.suffix}"
-        return (part(family_text, family_part) or Leaf("")), False
+            suffix_joint = ", " if name.comma_suffix else " "
+            return Span([family_node, Leaf(suffix_joint), Leaf(name.suffix)]), False
+        return family_node, False
     separator = options.get("sort-separator", ", ")
     if inverted:
         if (demote in ("never", "sort-only") and not ctx.sorting) or demote == "never":
-            family_text = _concat(name.non_dropping, name.family)
-            given_text = _concat(given, name.dropping)
+            family_node = group(
+                [(name.non_dropping, family_format), (name.family, family_format)], family_affixes
+            )
+            given_node = group([(given, given_format), (name.dropping, {})], given_affixes)
         else:
-            family_text = name.family
-            given_text = _concat(given, name.dropping, name.non_dropping)
-        pieces: list[Node] = []
-        family_node = part(family_text, family_part)
-        if family_node is not None:
-            pieces.append(family_node)
-        given_node = part(given_text, given_part)
-        if given_node is not None:
-            pieces += [Leaf(separator), given_node] if pieces else [given_node]
+            family_node = group([(name.family, family_format)], family_affixes)
+            given_node = group(
+                [(given, given_format), (name.dropping, {}), (name.non_dropping, family_format)],
+                given_affixes,
+            )
+        inverted_pieces = [n for n in (family_node, given_node) if n is not None]
         if name.suffix:
-            pieces += [Leaf(separator), Leaf(name.suffix)]
-        return Span(pieces), True
-    given_text = given
-    family_text = _concat(name.dropping, name.non_dropping, name.family)
-    if given_part or family_part:
-        given_text = given
-        family_text = _concat(name.dropping, name.non_dropping, name.family)
-    given_node = part(given_text, given_part)
-    family_node = part(family_text, family_part)
-    pieces = []
+            inverted_pieces.append(Leaf(name.suffix))
+        children: list[Node] = []
+        for position, node in enumerate(inverted_pieces):
+            if position:
+                children.append(Leaf(separator))
+            children.append(node)
+        return Span(children), True
+    given_node = group([(given, given_format)], given_affixes)
+    family_node = group(
+        [(name.dropping, {}), (name.non_dropping, family_format), (name.family, family_format)],
+        family_affixes,
+    )
+    ordered: list[Node] = []
     if given_node is not None:
-        pieces.append(given_node)
+        ordered.append(given_node)
     if family_node is not None:
-        if pieces:
-            pieces.append(Leaf(" "))
-        pieces.append(family_node)
+        if ordered:
+            ordered.append(Leaf(" "))
+        ordered.append(family_node)
     if name.suffix:
-        pieces.append(Leaf(", " if name.comma_suffix else " "))
-        pieces.append(Leaf(name.suffix))
-    return Span(pieces), False
+        ordered.append(Leaf(", " if name.comma_suffix else " "))
+        ordered.append(Leaf(name.suffix))
+    return Span(ordered), False
+
+
+def _split_part_attrs(attrs: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """A name-part's formatting (per piece) and its affixes (around the whole part)."""
+    affixes = {k: v for k, v in attrs.items() if k in ("prefix", "suffix")}
+    formatting = {k: v for k, v in attrs.items() if k not in ("prefix", "suffix")}
+    return formatting, affixes
