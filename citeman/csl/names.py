@@ -496,12 +496,14 @@ def render_name(
         pieces = [(name.non_dropping, family_format), (name.family, family_format)]
         if form != "short" and not given:
             pieces.insert(0, (name.dropping, {}))
-        family_node = group(pieces, family_affixes) or Leaf("")
+        short_node = group(pieces, family_affixes) or Leaf("")
         if not given and name.suffix and form != "short":
             suffix_joint = ", " if name.comma_suffix else " "
-            return Span([family_node, Leaf(suffix_joint), Leaf(name.suffix)]), False
-        return family_node, False
+            return Span([short_node, Leaf(suffix_joint), Leaf(name.suffix)]), False
+        return short_node, False
     separator = options.get("sort-separator", ", ")
+    family_node: Node | None
+    given_node: Node | None
     if inverted:
         if (demote in ("never", "sort-only") and not ctx.sorting) or demote == "never":
             family_node = group(
