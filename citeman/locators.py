@@ -190,17 +190,19 @@ def _match_number(text: str, pos: int, *, explicit: bool) -> int | None:
 
 
 def _sub_locator_at(text: str, pos: int) -> int | None:
-    """End of the term of a sub-locator like ``n. 3`` at ``pos`` (a term, then a number)."""
+    """End of a sub-locator like ``n. 3`` at ``pos`` (a term, then a number)."""
     term = _match_term(text, pos)
     if term is None:
         return None
-    if _match_number(text, _skip_space(text, term.end), explicit=True) is None:
-        return None
-    return term.end
+    return _match_number(text, _skip_space(text, term.end), explicit=True)
 
 
 class _ValueChecker:
-    """Walks a locator value token by token and names the first problem."""
+    """Walks a locator value token by token and names the first problem.
+
+    States: ``item`` (at the start or after a separator), ``number`` (after a
+    number), ``dash`` (inside a range), ``suffix`` (after "ff."/"passim").
+    """
 
     def __init__(self, original: str, value: str, *, explicit: bool) -> None:
         self.original = original
@@ -213,52 +215,44 @@ class _ValueChecker:
     def check(self) -> None:
         text = self.value
         pos = _skip_space(text, 0)
-        expect_item = True  # at the start or after a separator
-        in_range = False  # the current item already has a dash
-        after_number = False
-        last = ""
+        state = "item"
+        in_range = False  # the current item already has its dash
         while pos < len(text):
-            if expect_item:
-                end = _PASSIM.match(text, pos)
-                if end is not None:
-                    pos, last, expect_item, after_number = end.end(), "suffix", False, False
-                else:
-                    sub_end = _sub_locator_at(text, pos) if last == "separator" else None
-                    if sub_end is not None:
-                        pos = _skip_space(text, sub_end)
-                    number_end = _match_number(text, pos, explicit=self.explicit)
-                    if number_end is None:
-                        raise self.fail(self._not_a_number(pos))
-                    pos, last, expect_item, after_number = number_end, "number", False, True
-                    in_range = False
-            elif last == "dash":
-                number_end = _match_number(text, pos, explicit=self.explicit)
-                if number_end is None:
-                    raise self.fail(f"the range before '{_word_at(text, pos)}' has no end")
-                pos, last, after_number = number_end, "number", True
-            else:
-                separator = _SEPARATOR.match(text, pos)
-                dash = _DASH.match(text, pos)
-                if separator is not None:
-                    pos, last, expect_item = separator.end(), "separator", True
-                elif dash is not None and after_number:
-                    if in_range:
-                        raise self.fail("a range has one dash ('112–14'); use ',' for a list")
-                    pos, last, in_range, after_number = dash.end(), "dash", True, False
-                elif after_number and (follow := _FOLLOWING.match(text, pos)) is not None:
-                    pos, last, after_number = follow.end(), "suffix", False
-                elif after_number and (sub_end := _sub_locator_at(text, pos)) is not None:
-                    pos = _skip_space(text, sub_end)
-                    number_end = _match_number(text, pos, explicit=True)
-                    assert number_end is not None  # _sub_locator looked ahead
-                    pos, last, in_range = number_end, "number", False
-                else:
-                    raise self.fail(f"unexpected '{_word_at(text, pos)}' in '{text}'")
+            state, pos, in_range = self._step(state, pos, in_range, first=pos == 0)
             pos = _skip_space(text, pos)
-        if last == "dash":
+        if state == "dash":
             raise self.fail("the range has no end")
-        if last == "separator":
+        if state == "item":
             raise self.fail("the list ends with a separator")
+
+    def _step(self, state: str, pos: int, in_range: bool, *, first: bool) -> tuple[str, int, bool]:
+        """The state and position after the token at ``pos``."""
+        text = self.value
+        if state == "item":
+            if (passim := _PASSIM.match(text, pos)) is not None:
+                return "suffix", passim.end(), False
+            end = None if first else _sub_locator_at(text, pos)  # "p. 45, n. 3"
+            end = end or _match_number(text, pos, explicit=self.explicit)
+            if end is None:
+                raise self.fail(self._not_a_number(pos))
+            return "number", end, False
+        if state == "dash":
+            end = _match_number(text, pos, explicit=self.explicit)
+            if end is None:
+                raise self.fail(f"the range before '{_word_at(text, pos)}' has no end")
+            return "number", end, True
+        if (separator := _SEPARATOR.match(text, pos)) is not None:
+            return "item", separator.end(), False
+        if state == "number":
+            if (dash := _DASH.match(text, pos)) is not None:
+                if in_range:
+                    raise self.fail("a range has one dash ('112–14'); use ',' for a list")
+                return "dash", dash.end(), True
+            if (following := _FOLLOWING.match(text, pos)) is not None:
+                return "suffix", following.end(), in_range
+            if (end := _sub_locator_at(text, pos)) is not None:  # "p. 45 n. 3"
+                return "number", end, False
+        raise self.fail(f"unexpected '{_word_at(text, pos)}' in '{text}'")
 
     def _not_a_number(self, pos: int) -> str:
         word = _word_at(self.value, pos)
