@@ -417,7 +417,10 @@ def _quote_from_document(doc: _Document, stem: str) -> Quote:
     try:
         return Quote.model_validate({**fields, "text": doc.text, "extra": extra})
     except ValidationError as exc:
-        raise _validation_error(exc, doc.path, lines) from None
+        error = _validation_error(exc, doc.path, lines)
+        if error.field == "id" and "id" not in entries:
+            error.hint = f"rename the file: its name ('{stem}') is the quote's id"
+        raise error from None
 
 
 def _stem(path: Path) -> str:

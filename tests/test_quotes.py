@@ -420,3 +420,10 @@ def test_racing_creates_of_one_id_leave_exactly_one_file(store: QuoteStore) -> N
     assert outcomes.count("created") == 1 and outcomes.count("conflict") == 15
     assert [p.name for p in store.quotes_dir.iterdir()] == ["contested.md"]
     assert store.load("contested").text.startswith("Writer ")
+
+
+def test_file_name_that_is_no_id_says_to_rename(store: QuoteStore) -> None:
+    (store.quotes_dir / "My Quote.md").write_text("---\nsource: x\n---\nWords.\n")
+    quotes, problems = store.load_all()
+    assert quotes == [] and len(problems) == 1
+    assert problems[0].field == "id" and problems[0].hint and "rename" in problems[0].hint
