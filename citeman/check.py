@@ -71,7 +71,16 @@ class CheckReport(BaseModel):
 
 
 _RANGE = re.compile(r"^\s*(\d+)\s*[-–—]+\s*(\d+)\s*$")
-_NUMBER = re.compile(r"\d+")
+#: The page numbers at the start of a locator value: "45", "112–14", "45, 47"; a
+#: sub-locator after them ("45 n. 3") is not a page.
+_LEADING_PAGES = re.compile(r"^\s*\d+(?:\s*(?:[-–—]+|,|&|and)\s*\d+)*")
+
+
+def _expand_range_end(start: str, end: str) -> int:
+    """112–14 abbreviates 112–114."""
+    if len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return int(end)
 
 
 def page_range(source: Source) -> tuple[int, int] | None:
@@ -79,11 +88,7 @@ def page_range(source: Source) -> tuple[int, int] | None:
     match = _RANGE.match(str(source.csl.get("page", "")))
     if not match:
         return None
-    start, end = match.group(1), match.group(2)
-    if len(end) < len(start):
-        # "112-14" abbreviates 112-114.
-        end = start[: len(start) - len(end)] + end
-    first, last = int(start), int(end)
+    first, last = int(match.group(1)), _expand_range_end(match.group(1), match.group(2))
     return (first, last) if last >= first else None
 
 
@@ -91,7 +96,16 @@ def locator_pages(locator: Locator) -> list[int]:
     """The page numbers a page locator names (Roman numerals and folios are skipped)."""
     if locator.label != "page":
         return []
-    return [int(n) for n in _NUMBER.findall(locator.value)]
+    match = _LEADING_PAGES.match(locator.value)
+    if not match:
+        return []
+    pages: list[int] = []
+    for part in re.split(r"\s*(?:,|&|and)\s*", match.group(0).strip()):
+        bounds = re.split(r"\s*[-–—]+\s*", part)
+        pages.append(int(bounds[0]))
+        if len(bounds) == 2:
+            pages.append(_expand_range_end(bounds[0], bounds[1]))
+    return pages
 
 
 def _normalized_words(text: str) -> str:

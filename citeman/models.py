@@ -11,8 +11,8 @@ from user input. Either way a bad value fails validation with the field named.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -73,7 +73,7 @@ class Locator(BaseModel):
 
     @property
     def is_range(self) -> bool:
-        return bool(re.search(r"[-–—,&]", self.value))
+        return bool(re.search(r"[-–—,&]| and ", self.value))
 
 
 class Source(BaseModel):
@@ -144,7 +144,7 @@ class Quote(BaseModel):
     occasion: str | None = None
     tags: list[str] = Field(default_factory=list)
     note: str | None = None
-    added: date | datetime | None = None
+    added: dt.date | dt.datetime | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("id")
@@ -178,7 +178,7 @@ class Quote(BaseModel):
     @classmethod
     def _date_as_text(cls, value: Any) -> Any:
         # YAML reads 1939-10-01 as a date; we keep what the user wrote, as text.
-        if isinstance(value, date | datetime):
+        if isinstance(value, dt.date | dt.datetime):
             return value.isoformat()
         if isinstance(value, int):
             return str(value)
