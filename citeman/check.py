@@ -123,11 +123,26 @@ def check_library(library: Library) -> CheckReport:
 
     for problem in index.bib_problems():
         kind: FindingKind = "duplicate-key" if problem.kind == "duplicate-key" else "bib-parse"
-        add(Finding(severity="error", kind=kind, message=problem.message, file=problem.file or bib,
-                    line=problem.line, key=problem.key))
+        add(
+            Finding(
+                severity="error",
+                kind=kind,
+                message=problem.message,
+                file=problem.file or bib,
+                line=problem.line,
+                key=problem.key,
+            )
+        )
     for bad in index.quote_problems():
-        add(Finding(severity="error", kind="invalid-quote", message=bad.message, file=bad.file,
-                    line=bad.line))
+        add(
+            Finding(
+                severity="error",
+                kind="invalid-quote",
+                message=bad.message,
+                file=bad.file,
+                line=bad.line,
+            )
+        )
 
     cited: set[str] = set()
     seen_text: dict[tuple[str, str | None], str] = {}
@@ -136,36 +151,57 @@ def check_library(library: Library) -> CheckReport:
         _check_keys(quote, sources, library, report)
         fingerprint = (_normalized_words(quote.text), quote.source)
         if fingerprint in seen_text:
-            add(Finding(severity="error", kind="duplicate-quote", quote_id=quote.id,
-                        file=library.store.path_for(quote.id),
-                        message=f"quote {quote.id} repeats quote {seen_text[fingerprint]}"
-                        " (same words, same source)"))
+            add(
+                Finding(
+                    severity="error",
+                    kind="duplicate-quote",
+                    quote_id=quote.id,
+                    file=library.store.path_for(quote.id),
+                    message=f"quote {quote.id} repeats quote {seen_text[fingerprint]}"
+                    " (same words, same source)",
+                )
+            )
         else:
             seen_text[fingerprint] = quote.id
         _check_locators(quote, sources, library, report)
 
     for key in sorted(k for k in sources if k not in cited):
-        add(Finding(severity="info", kind="unused-source", key=key, file=bib,
-                    line=sources[key].line, message=f"source {key} has no quotes"))
+        add(
+            Finding(
+                severity="info",
+                kind="unused-source",
+                key=key,
+                file=bib,
+                line=sources[key].line,
+                message=f"source {key} has no quotes",
+            )
+        )
     return report
 
 
-def _check_keys(quote: Quote, sources: dict[str, Source], library: Library,
-                report: CheckReport) -> None:
+def _check_keys(
+    quote: Quote, sources: dict[str, Source], library: Library, report: CheckReport
+) -> None:
     for key in quote.cited_keys:
         if key not in sources:
             close = library.index.closest_keys(key, 3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            report.findings.append(Finding(
-                severity="error", kind="missing-key", key=key, quote_id=quote.id,
-                file=library.store.path_for(quote.id),
-                message=f"quote {quote.id} cites '{key}', which is not in library.bib{hint}"))
+            report.findings.append(
+                Finding(
+                    severity="error",
+                    kind="missing-key",
+                    key=key,
+                    quote_id=quote.id,
+                    file=library.store.path_for(quote.id),
+                    message=f"quote {quote.id} cites '{key}', which is not in library.bib{hint}",
+                )
+            )
 
 
-def _check_locators(quote: Quote, sources: dict[str, Source], library: Library,
-                    report: CheckReport) -> None:
-    for key, locator in ((quote.source, quote.locator),
-                         (quote.quoted_in, quote.quoted_in_locator)):
+def _check_locators(
+    quote: Quote, sources: dict[str, Source], library: Library, report: CheckReport
+) -> None:
+    for key, locator in ((quote.source, quote.locator), (quote.quoted_in, quote.quoted_in_locator)):
         if not key or locator is None or key not in sources:
             continue
         bounds = page_range(sources[key])
@@ -173,8 +209,14 @@ def _check_locators(quote: Quote, sources: dict[str, Source], library: Library,
             continue
         outside = [p for p in locator_pages(locator) if not bounds[0] <= p <= bounds[1]]
         if outside:
-            report.findings.append(Finding(
-                severity="error", kind="locator-out-of-range", key=key, quote_id=quote.id,
-                file=library.store.path_for(quote.id),
-                message=f"quote {quote.id}: page {outside[0]} is outside {key}'s pages"
-                f" {bounds[0]}–{bounds[1]}"))
+            report.findings.append(
+                Finding(
+                    severity="error",
+                    kind="locator-out-of-range",
+                    key=key,
+                    quote_id=quote.id,
+                    file=library.store.path_for(quote.id),
+                    message=f"quote {quote.id}: page {outside[0]} is outside {key}'s pages"
+                    f" {bounds[0]}–{bounds[1]}",
+                )
+            )

@@ -97,7 +97,7 @@ class Library:
 
     @classmethod
     def discover(cls, explicit: Path | str | None = None, cwd: Path | None = None) -> Library:
-        """``explicit`` if given, else $CITEMAN_LIBRARY, else the nearest folder with library.bib."""
+        """``explicit``, else $CITEMAN_LIBRARY, else the nearest folder with library.bib."""
         if explicit is not None:
             return cls.open(explicit)
         from_env = os.environ.get(LIBRARY_ENV)
@@ -199,7 +199,9 @@ class Library:
                 hint="fix the entry and run the command again; nothing was written",
             )
         if not parsed.sources:
-            raise InvalidInputError(f"{origin}: no BibTeX entry found", "an entry starts with @type{key,")
+            raise InvalidInputError(
+                f"{origin}: no BibTeX entry found", "an entry starts with @type{key,"
+            )
         with self._writing():
             self.index.refresh()
             for new in parsed.sources:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a small real library in a temporary folder, the CLI runner, the installed cite."""
+"""Shared fixtures: a small library in a temporary folder, the CLI runner, the installed cite."""
 
 from __future__ import annotations
 
@@ -86,10 +86,18 @@ def installed_cite() -> str:
     return found
 
 
-def run_cite(*args: str, cwd: Path, input: str | None = None,
-             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cite(
+    *args: str, cwd: Path, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k != "CITEMAN_LIBRARY"}
     full_env.update(env or {})
     full_env.setdefault("COLUMNS", "200")
-    return subprocess.run([installed_cite(), *args], cwd=cwd, input=input, text=True,
-                          capture_output=True, env=full_env, timeout=120)
+    return subprocess.run(
+        [installed_cite(), *args],
+        cwd=cwd,
+        input=input,
+        text=True,
+        capture_output=True,
+        env=full_env,
+        timeout=120,
+    )

@@ -23,8 +23,20 @@ def test_version(cli: Any) -> None:
 
 
 def test_add_find_render_round(cli: Any, library_dir: Path) -> None:
-    quote_id = ok(cli("add", RIDDLE, "--source", "kotkin2017waiting", "--page", "519",
-                      "--speaker", "Winston Churchill", "--tag", "realpolitik")).output.strip()
+    quote_id = ok(
+        cli(
+            "add",
+            RIDDLE,
+            "--source",
+            "kotkin2017waiting",
+            "--page",
+            "519",
+            "--speaker",
+            "Winston Churchill",
+            "--tag",
+            "realpolitik",
+        )
+    ).output.strip()
     assert (library_dir / "quotes" / f"{quote_id}.md").is_file()
     assert quote_id.startswith("churchill")
 
@@ -38,11 +50,33 @@ def test_add_find_render_round(cli: Any, library_dir: Path) -> None:
 
 
 def test_render_chicago_notes_and_bibliography(cli: Any) -> None:
-    ok(cli("add", "Germany had been regarded as a bridgehead", "--source", "ahmann2007germany",
-           "--locator", "p. 105", "--id", "ahmann-bridgehead", "--tag", "germany"))
+    ok(
+        cli(
+            "add",
+            "Germany had been regarded as a bridgehead",
+            "--source",
+            "ahmann2007germany",
+            "--locator",
+            "p. 105",
+            "--id",
+            "ahmann-bridgehead",
+            "--tag",
+            "germany",
+        )
+    )
     ok(cli("add", RIDDLE, "--source", "kotkin2017waiting", "--page", "519", "--id", "riddle"))
-    ok(cli("add", "A second quote from the same book.", "--source", "kotkin2017waiting",
-           "--page", "520", "--id", "riddle-2"))
+    ok(
+        cli(
+            "add",
+            "A second quote from the same book.",
+            "--source",
+            "kotkin2017waiting",
+            "--page",
+            "520",
+            "--id",
+            "riddle-2",
+        )
+    )
     out = ok(cli("render", "ahmann-bridgehead", "riddle", "riddle-2", "--style", "chicago")).output
     notes = out.split("Notes", 1)[1].split("Bibliography", 1)[0]
     first, second, third = (line for line in notes.splitlines() if line[:2] in ("1.", "2.", "3."))
@@ -70,7 +104,9 @@ def test_render_markdown_has_real_footnotes(cli: Any) -> None:
 
 
 def test_html_escapes_user_data(cli: Any, library_dir: Path) -> None:
-    bib = "@book{evil, author = {Mallory, Eve}, title = {<script>alert(1)</script>}, year = {2001}}\n"
+    bib = (
+        "@book{evil, author = {Mallory, Eve}, title = {<script>alert(1)</script>}, year = {2001}}\n"
+    )
     ok(cli("source", "add", "-", input=bib))
     ok(cli("add", "<b>not bold</b>", "--source", "evil", "--id", "evil-quote"))
     out = ok(cli("render", "evil-quote", "--format", "html", "--style", "chicago")).output
@@ -80,8 +116,22 @@ def test_html_escapes_user_data(cli: Any, library_dir: Path) -> None:
 
 
 def test_quoted_in_renders_both_works(cli: Any) -> None:
-    ok(cli("add", RIDDLE, "--source", "kotkin2014paradoxes", "--page", "12",
-           "--quoted-in", "kotkin2017waiting", "--quoted-in-locator", "p. 519", "--id", "qi"))
+    ok(
+        cli(
+            "add",
+            RIDDLE,
+            "--source",
+            "kotkin2014paradoxes",
+            "--page",
+            "12",
+            "--quoted-in",
+            "kotkin2017waiting",
+            "--quoted-in-locator",
+            "p. 519",
+            "--id",
+            "qi",
+        )
+    )
     out = ok(cli("render", "qi", "--style", "chicago", "--format", "json")).output
     note = json.loads(out)["quotes"][0]["note"]
     assert "quoted in" in note
@@ -89,8 +139,18 @@ def test_quoted_in_renders_both_works(cli: Any) -> None:
 
 
 def test_speaker_quoted_in_without_source(cli: Any) -> None:
-    ok(cli("add", RIDDLE, "--speaker", "Winston Churchill", "--quoted-in", "kotkin2017waiting",
-           "--id", "qi2"))
+    ok(
+        cli(
+            "add",
+            RIDDLE,
+            "--speaker",
+            "Winston Churchill",
+            "--quoted-in",
+            "kotkin2017waiting",
+            "--id",
+            "qi2",
+        )
+    )
     note = json.loads(ok(cli("render", "qi2", "--format", "json")).output)["quotes"][0]["note"]
     assert note.startswith("Winston Churchill, quoted in")
 
@@ -105,7 +165,10 @@ def test_source_needed(cli: Any) -> None:
 def test_source_add_appends_bytes(cli: Any, library_dir: Path) -> None:
     bib = library_dir / "library.bib"
     before = bib.read_bytes()
-    new = "@article{times1941enigmatic,\n  title = {Enigmatic Attitude},\n  journaltitle = {The Times},\n  year = {1941},\n}\n"
+    new = (
+        "@article{times1941enigmatic,\n  title = {Enigmatic Attitude},\n"
+        "  journaltitle = {The Times},\n  year = {1941},\n}\n"
+    )
     assert ok(cli("source", "add", "-", input=new)).output.strip() == "times1941enigmatic"
     after = bib.read_bytes()
     assert after.startswith(before)
@@ -115,6 +178,7 @@ def test_source_add_appends_bytes(cli: Any, library_dir: Path) -> None:
 
 
 # -- bad input: one clear line, a stable exit code, nothing written ---------------------------
+
 
 def quote_files(library_dir: Path) -> list[str]:
     return sorted(p.name for p in (library_dir / "quotes").iterdir())
@@ -209,9 +273,11 @@ def test_render_output_file_is_written(cli: Any, library_dir: Path) -> None:
 
 # -- the installed console script ------------------------------------------------------------
 
+
 def test_installed_cite_round_trip(library_dir: Path) -> None:
-    added = run_cite("add", "-", "--source", "kotkin2014paradoxes", "--page", "45",
-                     cwd=library_dir, input=RIDDLE)
+    added = run_cite(
+        "add", "-", "--source", "kotkin2014paradoxes", "--page", "45", cwd=library_dir, input=RIDDLE
+    )
     assert added.returncode == 0, added.stderr
     quote_id = added.stdout.strip()
     found = run_cite("find", "enigma", "--ids", cwd=library_dir / "quotes")  # discovery walks up

@@ -36,10 +36,23 @@ def test_fifty_concurrent_adds(library_dir: Path) -> None:
     cite = installed_cite()
     procs = [
         subprocess.Popen(
-            [cite, "--library", str(library_dir), "add",
-             f"Concurrent quote number {n}: the words differ.",
-             "--source", "kotkin2017waiting", "--page", str(n + 1), "--tag", "stress"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+            [
+                cite,
+                "--library",
+                str(library_dir),
+                "add",
+                f"Concurrent quote number {n}: the words differ.",
+                "--source",
+                "kotkin2017waiting",
+                "--page",
+                str(n + 1),
+                "--tag",
+                "stress",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
         )
         for n in range(50)
     ]
@@ -52,14 +65,21 @@ def test_fifty_concurrent_adds(library_dir: Path) -> None:
     quotes, problems = QuoteStore(library_dir / "quotes").load_all()
     assert problems == []
     assert sorted(q.id for q in quotes) == sorted(ids)
-    assert {q.text for q in quotes} == {f"Concurrent quote number {n}: the words differ."
-                                        for n in range(50)}
+    assert {q.text for q in quotes} == {
+        f"Concurrent quote number {n}: the words differ." for n in range(50)
+    }
     assert (library_dir / "library.bib").read_bytes() == bib_before
 
 
 def _kill_at_random(args: list[str], stdin: str | None, rng: random.Random) -> None:
-    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, text=True, env=_env())
+    proc = subprocess.Popen(
+        args,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=_env(),
+    )
     if stdin is not None and proc.stdin is not None:
         try:
             proc.stdin.write(stdin)
@@ -80,28 +100,63 @@ def test_sigkill_at_random_moments_loses_nothing(library_dir: Path) -> None:
     for run in range(CRASH_RUNS):
         if run % 2:
             key = f"crash{run}"
-            entry = f"@book{{{key},\n  author = {{Crash, Test}},\n  title = {{Run {run}}},\n  year = {{2001}},\n}}\n"
+            entry = (
+                f"@book{{{key},\n  author = {{Crash, Test}},\n"
+                f"  title = {{Run {run}}},\n  year = {{2001}},\n}}\n"
+            )
             _kill_at_random([cite, "--library", str(library_dir), "source", "add", "-"], entry, rng)
             keys_written.add(key)
         else:
-            _kill_at_random([cite, "--library", str(library_dir), "add", f"Crash quote {run}.",
-                             "--source", "kotkin2014paradoxes", "--id", f"crash-{run}"], None, rng)
+            _kill_at_random(
+                [
+                    cite,
+                    "--library",
+                    str(library_dir),
+                    "add",
+                    f"Crash quote {run}.",
+                    "--source",
+                    "kotkin2014paradoxes",
+                    "--id",
+                    f"crash-{run}",
+                ],
+                None,
+                rng,
+            )
 
         # After every kill the library must read cleanly: whole files only.
         loaded = load_bib(bib)
         assert loaded.problems == [], (run, loaded.problems[:3])
-        quotes, problems = QuoteStore(library_dir / "quotes").load_all()
+        _, problems = QuoteStore(library_dir / "quotes").load_all()
         assert problems == [], (run, problems[:3])
 
     sources = {s.key for s in load_bib(bib).sources}
     assert {"kotkin2014paradoxes", "kotkin2017waiting", "ahmann2007germany"} <= sources
-    assert sources - {"kotkin2014paradoxes", "kotkin2017waiting", "ahmann2007germany"} <= keys_written
+    assert (
+        sources - {"kotkin2014paradoxes", "kotkin2017waiting", "ahmann2007germany"} <= keys_written
+    )
 
     # The next successful write clears the temporary files killed writers left.
-    done = subprocess.run([cite, "--library", str(library_dir), "add", "After the storm.",
-                           "--source", "kotkin2014paradoxes", "--id", "after"],
-                          capture_output=True, text=True, env=_env(), timeout=60)
+    done = subprocess.run(
+        [
+            cite,
+            "--library",
+            str(library_dir),
+            "add",
+            "After the storm.",
+            "--source",
+            "kotkin2014paradoxes",
+            "--id",
+            "after",
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
-    leftovers = [p.name for p in [*library_dir.iterdir(), *(library_dir / "quotes").iterdir()]
-                 if TEMP_MARKER in p.name]
+    leftovers = [
+        p.name
+        for p in [*library_dir.iterdir(), *(library_dir / "quotes").iterdir()]
+        if TEMP_MARKER in p.name
+    ]
     assert leftovers == []

@@ -39,8 +39,10 @@ def check(
             colour = "red" if finding.severity == "error" else "blue"
             cli.out.print(f"[{colour}]{finding.severity}[/{colour}] {finding.kind}: ", end="")
             cli.out.print(str(finding), markup=False)
-        summary = (f"{report.sources_checked} sources, {report.quotes_checked} quotes: "
-                   f"{len(report.errors)} problem(s)")
+        summary = (
+            f"{report.sources_checked} sources, {report.quotes_checked} quotes: "
+            f"{len(report.errors)} problem(s)"
+        )
         cli.out.print(summary, style="bold red" if report.errors else "bold green")
     if not report.ok:
         raise typer.Exit(1)

@@ -36,13 +36,26 @@ def filters_from_options(
 
 def find(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words, \"phrases\", prefix*, -word, OR, field:value.")] = "",
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only quotes with this tag (repeatable).")] = None,
-    source: Annotated[str | None, typer.Option("--source", "-s", help="Only quotes citing this key.")] = None,
+    query: Annotated[
+        str, typer.Argument(help='Words, "phrases", prefix*, -word, OR, field:value.')
+    ] = "",
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only quotes with this tag (repeatable)."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help="Only quotes citing this key.")
+    ] = None,
     speaker: Annotated[str | None, typer.Option(help="Only quotes by this speaker.")] = None,
-    year: Annotated[str | None, typer.Option(help="Year of the source: 1939 or 1939..1941.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many results.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the matching records as JSON.")] = False,
+    year: Annotated[
+        str | None, typer.Option(help="Year of the source: 1939 or 1939..1941.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most this many results.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the matching records as JSON.")
+    ] = False,
     ids: Annotated[bool, typer.Option("--ids", help="Print one id per line (for piping).")] = False,
 ) -> None:
     """Find quotes, best match first."""
@@ -75,8 +88,12 @@ def short_citation(library: Library, key: str | None) -> str:
     if source is None:
         return key
     families = [f for f in source.author_families if f]
-    who = families[0] + (" et al." if len(families) > 2 else
-                         f" and {families[1]}" if len(families) == 2 else "") if families else ""
+    who = (
+        families[0]
+        + (" et al." if len(families) > 2 else f" and {families[1]}" if len(families) == 2 else "")
+        if families
+        else ""
+    )
     return " ".join(part for part in (who, str(source.year or "")) if part) or key
 
 

@@ -5,7 +5,8 @@ Use cases::
     cite add "It is a riddle wrapped in a mystery inside an enigma" \\
         --source churchill1939broadcast --speaker "Winston Churchill" --tag realpolitik
     cite add "…" --source kotkin2017waiting --locator "pp. 112-14" --note "on the pact"
-    cite add "…" --speaker "Winston Churchill" --quoted-in kotkin2017waiting --quoted-in-locator "p. 519"
+    cite add "…" --speaker "Winston Churchill" \\
+        --quoted-in kotkin2017waiting --quoted-in-locator "p. 519"
     pbpaste | cite add - --source haslam1984 --page 27
     cite show churchill-riddle            # the quote and its source
     cite show churchill-riddle --json
@@ -38,7 +39,9 @@ def add(
         str | None,
         typer.Option("--locator", "-l", help="Where in the work: 'p. 45', 'chap. 3', 'fol. 12r'."),
     ] = None,
-    page: Annotated[str | None, typer.Option("--page", "-p", help="Shorthand for --locator 'p. N'.")] = None,
+    page: Annotated[
+        str | None, typer.Option("--page", "-p", help="Shorthand for --locator 'p. N'.")
+    ] = None,
     speaker: Annotated[
         str | None, typer.Option(help="Who said or wrote the words, if not the source's author.")
     ] = None,
@@ -48,7 +51,9 @@ def add(
     quoted_in_locator: Annotated[
         str | None, typer.Option("--quoted-in-locator", help="Locator in the secondary work.")
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")
+    ] = None,
     note: Annotated[str | None, typer.Option(help="Your note on the quote.")] = None,
     date: Annotated[str | None, typer.Option(help="When the words were said or written.")] = None,
     occasion: Annotated[str | None, typer.Option(help="Where or on what occasion.")] = None,
@@ -96,19 +101,26 @@ def show(
     library = cli.library()
     quote = library.quote(quote_id)
     if as_json:
-        cli.out.print(json.dumps(quote.model_dump(mode="json"), ensure_ascii=False, indent=2),
-                      markup=False)
+        cli.out.print(
+            json.dumps(quote.model_dump(mode="json"), ensure_ascii=False, indent=2), markup=False
+        )
         return
     cli.out.print(f"[bold]{quote.id}[/bold]")
     cli.out.print(f"“{quote.text}”", markup=False)
-    for label, key, loc in (("source", quote.source, quote.locator),
-                            ("quoted in", quote.quoted_in, quote.quoted_in_locator)):
+    for label, key, loc in (
+        ("source", quote.source, quote.locator),
+        ("quoted in", quote.quoted_in, quote.quoted_in_locator),
+    ):
         if key:
             where = f", {format_locator(loc)}" if loc else ""
             title = library.source(key).title
             cli.out.print(f"  {label}: {key}{where} — {title}", markup=False)
-    for label, value in (("speaker", quote.speaker), ("date", quote.date),
-                         ("occasion", quote.occasion), ("note", quote.note)):
+    for label, value in (
+        ("speaker", quote.speaker),
+        ("date", quote.date),
+        ("occasion", quote.occasion),
+        ("note", quote.note),
+    ):
         if value:
             cli.out.print(f"  {label}: {value}", markup=False)
     if quote.tags:

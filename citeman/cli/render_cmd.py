@@ -32,13 +32,21 @@ def register(app: typer.Typer) -> None:
 def render(
     ctx: typer.Context,
     ids: Annotated[list[str] | None, typer.Argument(help="Quote ids, in document order.")] = None,
-    style: Annotated[str | None, typer.Option("--style", "-S", help="CSL style: alias, id or .csl path.")] = None,
-    find: Annotated[str | None, typer.Option("--find", "-f", help="Render the quotes this query finds.")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Render quotes with this tag.")] = None,
+    style: Annotated[
+        str | None, typer.Option("--style", "-S", help="CSL style: alias, id or .csl path.")
+    ] = None,
+    find: Annotated[
+        str | None, typer.Option("--find", "-f", help="Render the quotes this query finds.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Render quotes with this tag.")
+    ] = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-F", help="text, markdown, html or json.")
     ] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically).")
+    ] = None,
 ) -> None:
     """Render quotes with notes and a bibliography."""
     cli = state(ctx)

@@ -25,8 +25,11 @@ from rich.table import Table
 from citeman.cli.context import CitemanGroup, state
 from citeman.errors import InvalidInputError
 
-app = typer.Typer(cls=CitemanGroup, help="Add, list, show and edit the sources in library.bib.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    cls=CitemanGroup,
+    help="Add, list, show and edit the sources in library.bib.",
+    no_args_is_help=True,
+)
 
 
 @app.command("add")
@@ -58,8 +61,9 @@ def list_sources(
     cli = state(ctx)
     sources = cli.library().sources()
     if as_json:
-        cli.out.print(json.dumps([s.csl for s in sources], ensure_ascii=False, indent=2),
-                      markup=False)
+        cli.out.print(
+            json.dumps([s.csl for s in sources], ensure_ascii=False, indent=2), markup=False
+        )
         return
     table = Table(header_style="bold")
     table.add_column("key", style="cyan", no_wrap=True)
@@ -67,8 +71,9 @@ def list_sources(
     table.add_column("author")
     table.add_column("title")
     for source in sources:
-        table.add_row(source.key, str(source.year or ""), "; ".join(source.author_names[:3]),
-                      source.title)
+        table.add_row(
+            source.key, str(source.year or ""), "; ".join(source.author_names[:3]), source.title
+        )
     cli.out.print(table)
 
 
@@ -76,7 +81,9 @@ def list_sources(
 def show(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Citation key.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the CSL-JSON record only.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the CSL-JSON record only.")
+    ] = False,
 ) -> None:
     """Show one source: where it is, its fields and its CSL-JSON."""
     cli = state(ctx)
@@ -98,7 +105,9 @@ def set_field(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Citation key.")],
     field: Annotated[str, typer.Argument(help="BibTeX field name, e.g. pages.")],
-    value: Annotated[str | None, typer.Argument(help="New value (BibTeX, braces balanced).")] = None,
+    value: Annotated[
+        str | None, typer.Argument(help="New value (BibTeX, braces balanced).")
+    ] = None,
     remove: Annotated[bool, typer.Option("--remove", help="Remove the field instead.")] = False,
 ) -> None:
     """Set or remove one field, touching no other byte of library.bib."""
