@@ -143,24 +143,24 @@ class Engine:
             wanted = list(self._registered)
         ordered = self._bibliography_order(wanted)
         nodes: list[Node] = []
-        rendered_ids: list[str] = []
+        align = layout.attrs.get("second-field-align") in ("flush", "margin")
         for number, item_id in self._numbered(ordered):
             ctx = self._context(item_id, "bibliography", citation_number=number)
-            node = self._render_layout(layout, ctx)
+            fields = render_children(layout.children, ctx)
+            if fields is None or is_empty(fields):
+                continue
+            if align:
+                fields = second_field_align(fields)
+            node = layout_decorate(fields, layout.layout_attrs, self.style, inside=align)
             if node is not None:
                 nodes.append(node)
-                rendered_ids.append(item_id)
         substitute = layout.attrs.get("subsequent-author-substitute")
         if substitute is not None:
-            nodes = substitute_subsequent_authors(
+            substitute_subsequent_authors(
                 nodes,
-                rendered_ids,
-                self,
                 substitute,
                 layout.attrs.get("subsequent-author-substitute-rule", "complete-all"),
             )
-        if layout.attrs.get("second-field-align") in ("flush", "margin"):
-            nodes = [second_field_align(node) for node in nodes]
         return [self._serialize(node) for node in nodes]
 
     # ---- rendering --------------------------------------------------------------------
@@ -266,14 +266,6 @@ class Engine:
             disambiguation=disambiguation,
         )
 
-    def _render_layout(self, layout: Layout, ctx: RenderContext) -> Node | None:
-        node = render_children(layout.children, ctx)
-        if node is None or is_empty(node):
-            return None
-        if ctx.mode == "bibliography":
-            return layout_decorate(node, layout.layout_attrs, self.style)
-        return node
-
     def render_cite(
         self,
         item_id: str,
@@ -345,9 +337,19 @@ class Engine:
         return layout_decorate(Span(children), layout.layout_attrs, self.style)
 
 
-def layout_decorate(node: Node, attrs: dict[str, str], style: CompiledStyle) -> Node | None:
-    """cs:layout's affixes go inside its formatting (unlike any other element's)."""
+def layout_decorate(
+    node: Node, attrs: dict[str, str], style: CompiledStyle, inside: bool = False
+) -> Node | None:
+    """cs:layout's affixes go inside its formatting (unlike any other element's).
+
+    With second-field-align (``inside``) the suffix goes into the right-hand block.
+    """
     ctx = RenderContext(style=style, item={}, mode="citation")
+    if inside and isinstance(node, Span) and node.children and "suffix" in attrs:
+        node.children[-1] = (
+            decorate(node.children[-1], {"suffix": attrs["suffix"]}, ctx) or node.children[-1]
+        )
+        attrs = {k: v for k, v in attrs.items() if k != "suffix"}
     affixes = {k: v for k, v in attrs.items() if k in ("prefix", "suffix")}
     rest = {k: v for k, v in attrs.items() if k not in ("prefix", "suffix", "delimiter")}
     return decorate(decorate(node, affixes, ctx), rest, ctx)

@@ -65,6 +65,7 @@ class ParsedName:
     comma_suffix: bool = False
     literal: str = ""
     static_ordering: bool = False
+    spaced_particle: bool = False  # "de' Frinkle": a space after an apostrophe particle
 
     @property
     def romanesque(self) -> bool:
@@ -97,6 +98,7 @@ def parse_name(raw: dict[str, Any]) -> ParsedName:
         if match and given:
             name.non_dropping = match.group(1).strip()
             name.family = family[match.end() :].strip()
+            name.spaced_particle = match.group(1) != match.group(1).rstrip()
     if given and not name.suffix and "," in given:
         head, _, tail = given.partition(",")
         if tail.strip() and head.strip():
@@ -113,17 +115,6 @@ def parse_name(raw: dict[str, Any]) -> ParsedName:
 
 def _joins_tight(particle: str) -> bool:
     return particle.endswith(("'", "’", "-"))
-
-
-def _concat(*parts: str) -> str:
-    out = ""
-    for part in parts:
-        if not part:
-            continue
-        if out and not _joins_tight(out):
-            out += " "
-        out += part
-    return out
 
 
 def _split_given(given: str, hyphen: bool) -> list[tuple[str, str]]:
@@ -203,6 +194,8 @@ class NamesNode:
         output = self._render_variables(ctx, spec_source)
         if output is None and self.substitute is not None:
             output = self._substitute(ctx)
+            if output is not None:
+                output = Span([output], role="name-list", key=(plain_text(output),))
         if output is None:
             return None
         ctx.rendered += 1
@@ -319,8 +312,20 @@ class NamesNode:
         inverted: list[bool] = []
         for index, raw in enumerate(shown):
             node, was_inverted = render_name(parse_name(raw), index, name_spec, options, ctx)
-            nodes.append(node)
+            nodes.append(Span([node], role="name"))
             inverted.append(was_inverted)
+        if ctx.sorting:
+            # sort keys compare name by name: no "and", no et-al, one plain delimiter
+            if truncated and use_last:
+                nodes.append(
+                    render_name(parse_name(names[-1]), len(names) - 1, name_spec, options, ctx)[0]
+                )
+            joined: list[Node] = []
+            for index, node in enumerate(nodes):
+                if index:
+                    joined.append(Leaf(", "))
+                joined.append(node)
+            return Span(joined)
         children: list[Node] = []
         if truncated and use_last:
             last_node, _ = render_name(
@@ -370,7 +375,9 @@ class NamesNode:
                     else:
                         children.append(Leaf(delimiter))
                 children.append(node)
-        names_node: Node = Span(children)
+        names_node: Node = Span(
+            children, role="name-list", key=tuple(plain_text(node) for node in nodes)
+        )
         name_attrs = {
             k: v
             for k, v in name_spec.attrs.items()
@@ -477,7 +484,7 @@ def render_name(
             node = piece(text, attrs)
             if node is None:
                 continue
-            if children and not _joins_tight(previous):
+            if children and (ctx.sorting or name.spaced_particle or not _joins_tight(previous)):
                 children.append(Leaf(" "))
             children.append(node)
             previous = text

@@ -37,6 +37,8 @@ class Span:
     fmt: dict[str, str] = field(default_factory=dict)
     quotes: str = ""  # "style" (quotes="true"), or "double"/"single" marks found in data
     display: str | None = None
+    role: str = ""  # "name-list" / "name": what subsequent-author-substitute replaces
+    key: tuple[str, ...] = ()  # a name list's names, for comparing entries
 
 
 Node = Leaf | Span

@@ -23,16 +23,19 @@ from typing import TypeVar
 T = TypeVar("T")
 SortValue = tuple[int, str] | None
 
-_LEADING_NOISE = re.compile(r"^[\s\"'“”‘’«»\[\](){}¿¡]+")
 _NUMBER = re.compile(r"-?\d+")
 
 
 def collation_key(text: str) -> str:
-    """Plain text folded for comparison: no accents, no case, no leading quotes."""
-    text = _LEADING_NOISE.sub("", text)
+    """Plain text folded for comparison: no accents, no case, no punctuation."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("ß", "ss")
+    stripped = "".join(
+        ch
+        for ch in decomposed
+        if (not unicodedata.combining(ch) and not unicodedata.category(ch).startswith("P"))
+        or ch == "-"
+    )
+    return " ".join(stripped.casefold().replace("ß", "ss").split())
 
 
 def numeric_key(text: str) -> str:
