@@ -497,8 +497,8 @@ def render_name(
         family = piece(name.family, {**family_format, **family_affixes})
         if form == "short" or not given:
             return (family or Leaf("")), False
-        given_node = piece(given, {**given_format, **given_affixes})
-        return Span([n for n in (family, given_node) if n is not None]), False
+        given_piece = piece(given, {**given_format, **given_affixes})
+        return Span([n for n in (family, given_piece) if n is not None]), False
     if form == "short" or not given:
         pieces = [(name.non_dropping, family_format), (name.family, family_format)]
         if form != "short" and not given:
