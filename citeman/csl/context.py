@@ -106,6 +106,8 @@ class RenderContext:
             return None
         if name == "year-suffix":
             return self.disambiguation.year_suffix
+        if name == "citation-label":
+            return self.item.get("citation-label") or citation_label(self.item)
         if name == "page-first":
             page = self.item.get("page-first") or self.item.get("page")
             if page:
@@ -147,3 +149,23 @@ def decorate(
             children.append(Leaf(suffix))
         content = Span(children, display=display)
     return content
+
+
+_TRIGRAPH = {1: (4,), 2: (2, 2), 3: (2, 1, 1)}
+
+
+def citation_label(item: dict[str, Any]) -> str | None:
+    """citeproc-js's default trigraph label: "Doe65", "RoNo78", "AsBrCo00", "DEFG26"."""
+    names: list[dict[str, Any]] = []
+    for variable in ("author", "editor", "translator", "container-author", "composer"):
+        if isinstance(item.get(variable), list) and item[variable]:
+            names = item[variable]
+            break
+    if not names:
+        return None
+    families = [str(n.get("family") or n.get("literal") or "").replace(" ", "") for n in names]
+    widths = _TRIGRAPH.get(len(families), (1, 1, 1, 1))
+    label = "".join(family[:width] for family, width in zip(families, widths, strict=False))
+    issued = item.get("issued")
+    year = getattr(getattr(issued, "begin", None), "year", None)
+    return f"{label}{year % 100:02d}" if year is not None else f"{label}00"

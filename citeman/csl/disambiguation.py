@@ -113,21 +113,30 @@ class Disambiguator:
             self._year_suffixes()
 
     def _try_add_names(self, group: list[str]) -> list[str]:
-        """Show more names (past et-al) until the cites differ; the clashing rest go back."""
+        """Show more names (past et-al) while that separates cites; keep the count at
+        which each cite last became less ambiguous."""
         remaining = list(group)
+        clash_size = {item_id: len(group) for item_id in group}
+        best = {item_id: 0 for item_id in group}
         for _ in range(MAX_EXTRA_NAMES):
             growing = [i for i in remaining if self.states[i].add_names < self._name_count(i)]
             if not growing:
                 break
             for item_id in growing:
                 self.states[item_id].add_names += 1
-            clashing = {i for g in self._clashes(remaining) for i in g}
-            remaining = [i for i in remaining if i in clashing]
+            clashes = self._clashes(remaining)
+            size = {i: len(g) for g in clashes for i in g}
+            for item_id in remaining:
+                now = size.get(item_id, 1)
+                if now < clash_size[item_id]:
+                    best[item_id] = self.states[item_id].add_names
+                    clash_size[item_id] = now
+            remaining = [i for i in remaining if i in size]
             if len(remaining) <= 1:
-                return []
-        for item_id in remaining:
-            self.states[item_id].add_names = 0
-        return remaining
+                break
+        for item_id in group:
+            self.states[item_id].add_names = best[item_id]
+        return [i for g in self._clashes(group) for i in g]
 
     def _try_given_names(self, group: list[str], rule: str) -> list[str]:
         """Show initials, then full given names, until the cites differ."""
@@ -181,7 +190,10 @@ class Disambiguator:
             }
             for person, spellings in persons.items():
                 unique_initials = list(initials.values()).count(initials[person]) == 1
-                level = 1 if rule.endswith("with-initials") or unique_initials else 2
+                if rule.endswith("with-initials"):
+                    level = 1 if unique_initials else 0
+                else:
+                    level = 1 if unique_initials else 2
                 for spelling in spellings:
                     levels[spelling] = level
         if not levels:

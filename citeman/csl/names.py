@@ -448,10 +448,8 @@ def render_name(
         level = 0
     if level and not ctx.sorting:
         if form == "short":
-            form = "long"
-            if level == 1 and not options.get("initialize-with"):
-                options = {**options, "initialize-with": ". "}
-            elif level >= 2:
+            form = "long"  # level 1 shows initials only where the style initializes
+            if level >= 2:
                 options = {k: v for k, v in options.items() if k != "initialize-with"}
         elif level >= 2 or (level == 1 and options.get("initialize", "true") == "false"):
             options = {k: v for k, v in options.items() if k != "initialize-with"}

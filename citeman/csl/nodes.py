@@ -149,6 +149,15 @@ class TextNode:
         if variable == "year-suffix":
             ctx.year_suffix_rendered = True
             return Leaf(str(value), role="year-suffix")
+        suffix = ctx.disambiguation.year_suffix
+        if (
+            variable == "citation-label"
+            and suffix
+            and not ctx.style.renders_year_suffix
+            and not ctx.year_suffix_rendered
+        ):
+            ctx.year_suffix_rendered = True  # the label, not the year, takes the suffix
+            return Span([Leaf(str(value)), Leaf(suffix, role="year-suffix")])
         if variable in ("page", "locator") and is_numeric(str(value)):
             return number_ranges(str(value), variable, ctx)
         if variable in ("locator", "page"):
