@@ -320,9 +320,11 @@ class Engine:
             )
         outputs: list[CiteOutput] = []
         for index, (ref, info) in enumerate(pairs):
-            prefix_end = (ref.prefix or "").rstrip().rstrip("”’\"'")
+            prefix_end = (ref.prefix or "").strip().rstrip("”’\"'")
+            # "See" or "Nocapsafter." start no sentence; "He said so." does
             first_in_note = self.is_note_style and (
-                prefix_end.endswith(_SENTENCE_END) or (index == 0 and not prefix_end)
+                (prefix_end.endswith(_SENTENCE_END) and " " in prefix_end)
+                or (index == 0 and not prefix_end)
             )
             node = self.render_cite(ref.id, info, first_in_note=first_in_note, ref=ref)
             if node is None or is_empty(node):
@@ -346,10 +348,10 @@ def layout_decorate(
     """
     ctx = RenderContext(style=style, item={}, mode="citation")
     if inside and isinstance(node, Span) and node.children and "suffix" in attrs:
-        node.children[-1] = (
-            decorate(node.children[-1], {"suffix": attrs["suffix"]}, ctx) or node.children[-1]
-        )
-        attrs = {k: v for k, v in attrs.items() if k != "suffix"}
+        right = node.children[-1]
+        if isinstance(right, Span):
+            right.children.append(Leaf(attrs["suffix"]))
+            attrs = {k: v for k, v in attrs.items() if k != "suffix"}
     affixes = {k: v for k, v in attrs.items() if k in ("prefix", "suffix")}
     rest = {k: v for k, v in attrs.items() if k not in ("prefix", "suffix", "delimiter")}
     return decorate(decorate(node, affixes, ctx), rest, ctx)

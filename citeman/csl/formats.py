@@ -53,7 +53,7 @@ class QuoteMarks:
 def _flatten(node: Node, tokens: list[Token], active: dict[str, list[str]]) -> None:
     if isinstance(node, Leaf):
         if node.text:
-            tokens.append(Token("text", node.text))
+            tokens.append(Token("text", node.text, origin=node.origin))
         return
     if node.display:
         tokens.append(Token("block-open", value=node.display))
@@ -74,7 +74,7 @@ def _flatten(node: Node, tokens: list[Token], active: dict[str, list[str]]) -> N
     for child in node.children:
         _flatten(child, tokens, active)
     if node.quotes:
-        tokens.append(Token("cq", value=node.quotes))
+        tokens.append(Token("cq", value=node.quotes, origin=node.origin))
     for attr, value in reversed(opened):
         active[attr].pop()
         tokens.append(Token("close", attr=attr, value=value))

@@ -34,6 +34,7 @@ class Token:
     text: str = ""
     attr: str = ""
     value: str = ""
+    origin: int = 0  # the piece of data a text or quote came from (0: the style)
 
 
 def _next_text(tokens: list[Token], start: int) -> int | None:
@@ -50,9 +51,18 @@ def move_punctuation_into_quotes(tokens: list[Token]) -> None:
     """“Title”, → “Title,” (American usage, per the locale's punctuation-in-quote)."""
     index = 0
     while index < len(tokens):
-        if tokens[index].kind == "cq" and tokens[index].value == "style":
+        if tokens[index].kind == "cq":
             following = _next_text(tokens, index + 1)
-            if following is not None and tokens[following].text[0] in MOVED_INTO_QUOTES:
+            same_data = (
+                following is not None
+                and tokens[index].origin != 0
+                and tokens[following].origin == tokens[index].origin
+            )
+            if (
+                following is not None
+                and not same_data
+                and tokens[following].text[0] in MOVED_INTO_QUOTES
+            ):
                 mark = tokens[following].text[0]
                 tokens[following].text = tokens[following].text[1:]
                 tokens.insert(index, Token("text", mark))

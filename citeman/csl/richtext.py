@@ -19,6 +19,7 @@ on output.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class Leaf:
     text: str
     nocase: bool = False
     role: str = ""  # "year-suffix" marks the suffix, for collapsing
+    origin: int = 0  # which piece of data the text came from (0: the style)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Span:
     display: str | None = None
     role: str = ""  # "name-list" / "name": what subsequent-author-substitute replaces
     key: tuple[str, ...] = ()  # a name list's names, for comparing entries
+    origin: int = 0
 
 
 Node = Leaf | Span
@@ -79,6 +82,9 @@ _MARKUP = re.compile(
 )
 
 
+_ORIGINS = itertools.count(1)
+
+
 def parse_markup(text: str) -> list[Node]:
     """Item data → nodes, honouring the inline markup CSL-JSON allows."""
     if (
@@ -92,13 +98,14 @@ def parse_markup(text: str) -> list[Node]:
     root = Span()
     stack: list[tuple[str, Span]] = [("root", root)]
     position = 0
+    origin = next(_ORIGINS)
 
     def add_text(piece: str) -> None:
         if not piece:
             return
         piece = piece.replace("'", "’")
         nocase = any(kind == "nocase" for kind, _span in stack)
-        stack[-1][1].children.append(Leaf(piece, nocase=nocase))
+        stack[-1][1].children.append(Leaf(piece, nocase=nocase, origin=origin))
 
     def open_span(kind: str, span: Span) -> None:
         stack[-1][1].children.append(span)
@@ -121,7 +128,7 @@ def parse_markup(text: str) -> list[Node]:
             if token in "”’":
                 opening = False
             if opening:
-                open_span(kind, Span(quotes="double" if kind == "dq" else "single"))
+                open_span(kind, Span(quotes="double" if kind == "dq" else "single", origin=origin))
             elif not close(kind):
                 add_text("’" if kind == "sq" else token)
         elif token.startswith("<span"):

@@ -112,6 +112,10 @@ def _title(text: str, chars: list[str]) -> None:
                     chars[index] = _lower(chars[index])
         elif word == word.lower():
             _capitalize(chars, match.start(), match.end())
+            for hyphen in re.finditer(
+                r"(?<=[^\W\d])-(?=[a-z])", word
+            ):  # "twenty-one" → "Twenty-One"
+                _capitalize(chars, match.start() + hyphen.end(), match.end())
         after_colon = word.endswith((":", "?", "!", ".", "—"))
 
 
