@@ -132,21 +132,23 @@ def _round_trips(data: bytes, encoding: str) -> bool:
 def detect_format(data: bytes) -> BibFormat:
     """Encoding, BOM and line ending of a .bib file's bytes.
 
-    The encoding is UTF-8 when the bytes are valid UTF-8, else the one the file
-    declares (``% Encoding: windows-1252``, ``-*- coding: latin-9 -*-``) if the
-    bytes round-trip through it, else latin-1, which maps every byte to one
-    character and back, so untouched bytes always survive an edit unchanged.
+    The encoding is UTF-8 when the bytes are valid UTF-8 and not all ASCII;
+    else the one the file declares (``% Encoding: windows-1252``,
+    ``-*- coding: latin-9 -*-``) if the bytes round-trip through it (so a
+    latin-9 file whose last accented entry was removed stays latin-9); else
+    UTF-8 for plain ASCII; else latin-1, which maps every byte to one character
+    and back, so untouched bytes always survive an edit unchanged.
     """
     bom = data.startswith(UTF8_BOM)
     body = data[len(UTF8_BOM) :] if bom else data
-    encoding = "latin-1"
-    if _round_trips(body, "utf-8"):
+    match = _DECLARED_ENCODING.search(body[:2000])
+    declared = match and _normalized_codec((match.group(1) or match.group(2)).decode())
+    if _round_trips(body, "utf-8") and not body.isascii():
         encoding = "utf-8"
+    elif declared and _round_trips(body, declared):
+        encoding = declared
     else:
-        match = _DECLARED_ENCODING.search(body[:2000])
-        declared = match and _normalized_codec((match.group(1) or match.group(2)).decode())
-        if declared and _round_trips(body, declared):
-            encoding = declared
+        encoding = "utf-8" if body.isascii() else "latin-1"
     crlf = body.count(b"\r\n")
     newline = "\r\n" if crlf and crlf * 2 >= body.count(b"\n") else "\n"
     return BibFormat(encoding=encoding, bom=bom, newline=newline)
