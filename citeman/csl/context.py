@@ -10,6 +10,7 @@ Use cases::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,11 @@ FORMATTING_ATTRIBUTES = (
     "font-weight",
     "text-decoration",
     "vertical-align",
+)
+
+_DECORATING = frozenset(
+    (*FORMATTING_ATTRIBUTES, "text-case", "strip-periods", "quotes", "prefix", "suffix",
+     "display")
 )
 
 POSITION_FIRST = 0
@@ -63,7 +69,7 @@ class RenderContext:
     item: dict[str, Any]
     mode: str = "citation"  # or "bibliography"
     cite: CiteInfo | None = None
-    citation_number: int | None = None
+    number_of: Callable[[], int | None] | None = None  # the citation number, on demand
     sorting: bool = False
     sort_name_options: dict[str, str] = field(default_factory=dict)
     disambiguation: Disambiguation = field(default_factory=Disambiguation)
@@ -94,7 +100,8 @@ class RenderContext:
         if name == "locator":
             return self.cite.locator if self.cite else None
         if name == "citation-number":
-            return str(self.citation_number) if self.citation_number else None
+            number = self.number_of() if self.number_of else None
+            return str(number) if number else None
         if name == "first-reference-note-number":
             if (
                 self.cite
@@ -126,6 +133,8 @@ def decorate(
     """Apply an element's text-case, strip-periods, formatting, quotes, affixes and display."""
     if content is None or is_empty(content):
         return None
+    if not attrs.keys() & _DECORATING:
+        return content
     if case:
         text_case = attrs.get("text-case")
         if text_case:

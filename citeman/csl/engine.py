@@ -23,7 +23,7 @@ over the works its clusters cite.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -145,7 +145,7 @@ class Engine:
         nodes: list[Node] = []
         align = layout.attrs.get("second-field-align") in ("flush", "margin")
         for number, item_id in self._numbered(ordered):
-            ctx = self._context(item_id, "bibliography", citation_number=number)
+            ctx = self._context(item_id, "bibliography", number_of=_constant(number))
             fields = render_children(layout.children, ctx)
             if fields is None or is_empty(fields):
                 continue
@@ -197,7 +197,10 @@ class Engine:
         ordered = sort_by_keys(
             ids,
             lambda item_id: self.sort_values(
-                item_id, layout, "bibliography", registration.get(item_id, 0) + 1
+                item_id,
+                layout,
+                "bibliography",
+                lambda: registration.get(item_id, 0) + 1,
             ),
             [key.descending for key in layout.sort],
         )
@@ -213,20 +216,20 @@ class Engine:
         item_id: str,
         layout: Layout,
         mode: str,
-        citation_number: int | None,
+        number_of: Callable[[], int | None],
         cite: CiteInfo | None = None,
     ) -> list[SortValue]:
         values: list[SortValue] = []
         item = self.items[item_id]
         for key in layout.sort:
-            ctx = self._context(item_id, mode, citation_number=citation_number, cite=cite)
+            ctx = self._context(item_id, mode, number_of=number_of, cite=cite)
             ctx.sorting = True
             ctx.sort_name_options = {"name-as-sort-order": "all", **key.name_options}
             text: str | None = None
             if key.variable:
                 variable = key.variable
                 if variable == "citation-number":
-                    text = numeric_key(str(citation_number or 0))
+                    text = numeric_key(str(number_of() or 0))
                 elif variable in NAME_VARIABLES:
                     node = NamesNode([variable], {}).render(ctx)
                     text = collation_key(plain_text(node)) if node is not None else None
@@ -251,7 +254,7 @@ class Engine:
         self,
         item_id: str,
         mode: str,
-        citation_number: int | None = None,
+        number_of: Callable[[], int | None] | None = None,
         cite: CiteInfo | None = None,
         disambiguation: Disambiguation | None = None,
     ) -> RenderContext:
@@ -262,7 +265,7 @@ class Engine:
             item=self.items[item_id],
             mode=mode,
             cite=cite,
-            citation_number=citation_number,
+            number_of=number_of,
             disambiguation=disambiguation,
         )
 
@@ -282,7 +285,7 @@ class Engine:
         ctx = self._context(
             item_id,
             "citation",
-            citation_number=self.citation_number(item_id),
+            number_of=lambda: self.citation_number(item_id),
             cite=info,
             disambiguation=disambiguation,
         )
@@ -314,7 +317,8 @@ class Engine:
             pairs = sort_by_keys(
                 pairs,
                 lambda pair: self.sort_values(
-                    pair[0].id, layout, "citation", self.citation_number(pair[0].id), pair[1]
+                    pair[0].id, layout, "citation",
+                    lambda: self.citation_number(pair[0].id), pair[1]
                 ),
                 [key.descending for key in layout.sort],
             )
@@ -337,6 +341,10 @@ class Engine:
         if not children:
             return None
         return layout_decorate(Span(children), layout.layout_attrs, self.style)
+
+
+def _constant(number: int) -> Callable[[], int | None]:
+    return lambda: number
 
 
 def layout_decorate(

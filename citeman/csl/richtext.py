@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -47,12 +46,17 @@ class Span:
 Node = Leaf | Span
 
 
-def leaves(node: Node) -> Iterator[Leaf]:
-    if isinstance(node, Leaf):
-        yield node
-        return
-    for child in node.children:
-        yield from leaves(child)
+def leaves(node: Node) -> list[Leaf]:
+    """The leaves of a tree, in order."""
+    found: list[Leaf] = []
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Leaf):
+            found.append(current)
+        else:
+            stack.extend(reversed(current.children))
+    return found
 
 
 def plain_text(node: Node | None) -> str:
@@ -63,7 +67,18 @@ def plain_text(node: Node | None) -> str:
 
 
 def is_empty(node: Node | None) -> bool:
-    return node is None or not any(leaf.text for leaf in leaves(node))
+    """Whether a tree has no text at all (checked often: a plain loop, no recursion)."""
+    if node is None:
+        return True
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if current.__class__ is Leaf:
+            if current.text:
+                return False
+        else:
+            stack.extend(current.children)  # type: ignore[union-attr]
+    return True
 
 
 _TAGS: dict[str, tuple[str, str] | None] = {
