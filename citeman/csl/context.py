@@ -29,8 +29,7 @@ FORMATTING_ATTRIBUTES = (
 )
 
 _DECORATING = frozenset(
-    (*FORMATTING_ATTRIBUTES, "text-case", "strip-periods", "quotes", "prefix", "suffix",
-     "display")
+    (*FORMATTING_ATTRIBUTES, "text-case", "strip-periods", "quotes", "prefix", "suffix", "display")
 )
 
 POSITION_FIRST = 0

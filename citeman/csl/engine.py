@@ -317,8 +317,11 @@ class Engine:
             pairs = sort_by_keys(
                 pairs,
                 lambda pair: self.sort_values(
-                    pair[0].id, layout, "citation",
-                    lambda: self.citation_number(pair[0].id), pair[1]
+                    pair[0].id,
+                    layout,
+                    "citation",
+                    lambda: self.citation_number(pair[0].id),
+                    pair[1],
                 ),
                 [key.descending for key in layout.sort],
             )

@@ -30,7 +30,7 @@ from citeman.csl.labels import LabelNode
 from citeman.csl.locale import DatePartFormat, local_name
 from citeman.csl.names import NamesNode, NameSpec
 from citeman.csl.numbers import is_numeric, roman, split_numbers
-from citeman.csl.page_ranges import format_page_range
+from citeman.csl.page_ranges import ESCAPED_HYPHEN, format_pages
 from citeman.csl.richtext import Leaf, Node, Span, is_empty, parse_markup
 from citeman.csl.textcase import apply_text_case
 
@@ -71,24 +71,27 @@ def _render_into(
 def number_ranges(text: str, variable: str, ctx: RenderContext, form: str = "numeric") -> Node:
     """A number variable's value with ranges dashed (and page ranges formatted)."""
     locale = ctx.style.locale
-    pieces = split_numbers(text)
     is_page = variable in ("page", "locator") and (
         variable == "page" or (ctx.cite is not None and ctx.cite.label == "page")
     )
-    range_format = ctx.style.root_attrs.get("page-range-format") if is_page else None
     range_delimiter = (locale.term("page-range-delimiter") if is_page else None) or "–"
+    and_symbol = locale.term("and", "symbol") or "&"
+    if is_page and form == "numeric":
+        range_format = ctx.style.root_attrs.get("page-range-format")
+        return Leaf(format_pages(text, range_format, range_delimiter, and_symbol))
+    pieces = split_numbers(text.replace(ESCAPED_HYPHEN, "\0"))
     gender = locale.gender(variable)
     out: list[str] = []
     for index, (piece, kind) in enumerate(pieces):
         if kind == "range":
             out.append(range_delimiter)
             continue
+        if kind == "and":
+            out.append(f" {and_symbol} ")
+            continue
         if kind != "number":
             out.append(piece)
             continue
-        if index >= 2 and pieces[index - 1][1] == "range" and range_format:
-            first = pieces[index - 2][0]
-            _, piece = format_page_range(first, piece, range_format)
         if piece.isdigit():
             number = int(piece)
             if form == "ordinal":
@@ -98,7 +101,7 @@ def number_ranges(text: str, variable: str, ctx: RenderContext, form: str = "num
             elif form == "roman":
                 piece = roman(number)
         out.append(piece)
-    return Leaf("".join(out))
+    return Leaf("".join(out).replace("\0", "-"))
 
 
 @dataclass
@@ -158,10 +161,8 @@ class TextNode:
         ):
             ctx.year_suffix_rendered = True  # the label, not the year, takes the suffix
             return Span([Leaf(str(value)), Leaf(suffix, role="year-suffix")])
-        if variable in ("page", "locator") and is_numeric(str(value)):
+        if variable in ("page", "locator"):
             return number_ranges(str(value), variable, ctx)
-        if variable in ("locator", "page"):
-            return Leaf(_DIGIT_HYPHEN.sub("–", str(value)))
         text = str(value)
         return Span(parse_markup(text))
 

@@ -77,5 +77,6 @@ _MULTIPLE = re.compile(r"\d+[A-Za-z]*(?:\s*[-–—,&/]\s*|\s+\S+\s+)+[A-Za-z]?\
 
 
 def is_plural_value(text: str) -> bool:
-    """Whether a number variable holds more than one number (a range or a list)."""
-    return bool(_MULTIPLE.search(text))
+    """Whether a number variable holds more than one number (a range or a list);
+    "327\\-30" (an escaped hyphen) is one number."""
+    return bool(_MULTIPLE.search(text.replace("\\-", "")))

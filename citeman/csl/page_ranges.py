@@ -12,6 +12,8 @@ down to what the format asks for.
 
 from __future__ import annotations
 
+import re
+
 
 def _expand(first: str, last: str) -> str:
     if first.isdigit() and last.isdigit() and len(last) < len(first):
@@ -52,3 +54,49 @@ def format_page_range(first: str, last: str, range_format: str | None) -> tuple[
                 return first, last
         return first, _minimal(first, last, 2)
     return first, last
+
+
+_RANGE = re.compile(r"\s*(\S+?)\s*[-–—]+\s*(\S+?)\s*")
+_LIST_SEPARATOR = re.compile(r"(\s*,\s*|\s*&\s*)")
+_PREFIXED = re.compile(r"(.*?)(\d+)")
+_ROMAN = re.compile(r"[ivxlcdm]+|[IVXLCDM]+")
+ESCAPED_HYPHEN = "\\-"
+
+
+def _format_range(first: str, last: str, range_format: str | None, dash: str) -> str:
+    first_match, last_match = _PREFIXED.fullmatch(first), _PREFIXED.fullmatch(last)
+    if first_match and last_match and first_match.group(1) == last_match.group(1):
+        prefix = first_match.group(1)
+        if range_format is None:
+            return f"{first}{dash}{last}"
+        start, end = format_page_range(first_match.group(2), last_match.group(2), range_format)
+        if range_format == "expanded":
+            return f"{prefix}{start}{dash}{prefix}{end}"
+        return f"{prefix}{start}{dash}{end}"
+    if _ROMAN.fullmatch(first) and _ROMAN.fullmatch(last):
+        return f"{first}{dash}{last}"
+    return f"{first}-{last}"  # "N110-P5", "110-N6": not a range we can read
+
+
+def format_pages(
+    text: str, range_format: str | None, dash: str = "–", and_symbol: str = "&"
+) -> str:
+    """A page value with each range formatted: "321-28, 330" → "321–28, 330".
+
+    Both ends need the same prefix ("n11564-n1568") for a range; a hyphen written
+    ``\\-`` in the data is a hyphen, never a range ("327\\-30").
+    """
+    protected = text.replace(ESCAPED_HYPHEN, "\0")
+    out: list[str] = []
+    for piece in _LIST_SEPARATOR.split(protected):
+        if not piece:
+            continue
+        if _LIST_SEPARATOR.fullmatch(piece):
+            out.append(", " if "," in piece else f" {and_symbol} ")
+            continue
+        match = _RANGE.fullmatch(piece)
+        if match:
+            out.append(_format_range(match.group(1), match.group(2), range_format, dash))
+        else:
+            out.append(piece.strip())
+    return "".join(out).replace("\0", "-")
