@@ -86,7 +86,9 @@ def cite_ref(cite: dict[str, Any]) -> CiteRef:
 
 def render_fixture(fixture: Fixture) -> str:
     """What our engine renders for a fixture, in the suite's html result format."""
-    engine = Engine(fixture.csl, fixture.items, output="html")
+    # the suite's harness names items without an id ITEM-1, ITEM-2, ...
+    items = [{"id": f"ITEM-{n}", **item} for n, item in enumerate(fixture.items, start=1)]
+    engine = Engine(fixture.csl, items, output="html")
     clusters = [
         Cluster(cites=[cite_ref(c) for c in cluster.cites], note_index=cluster.note_index)
         for cluster in fixture.clusters()
@@ -96,7 +98,7 @@ def render_fixture(fixture: Fixture) -> str:
             engine.cite_all(clusters)
             entries = engine.bibliography()
         else:
-            entries = engine.bibliography([str(item["id"]) for item in fixture.items])
+            entries = engine.bibliography([str(item["id"]) for item in items])
         body = "\n".join(f'  <div class="csl-entry">{entry}</div>' for entry in entries)
         return f'<div class="csl-bib-body">\n{body}\n</div>'
     return "\n".join(engine.cite_all(clusters))

@@ -70,7 +70,10 @@ class Fixture:
                 FixtureCluster(cites, note_index=number)
                 for number, cites in enumerate(self.citation_items, start=1)
             ]
-        return [FixtureCluster([{"id": item["id"]} for item in self.items], note_index=1)]
+        every_item = [
+            {"id": item.get("id", f"ITEM-{n}")} for n, item in enumerate(self.items, start=1)
+        ]
+        return [FixtureCluster(every_item, note_index=1)]
 
     def expected_normalized(self) -> str:
         text = self.expected

@@ -126,13 +126,13 @@ def serialize(node: Node, output: str, quotes: QuoteMarks, punctuation_in_quote:
         if kind == "text":
             parts.append(escape(token.text))
         elif kind == "oq":
-            # single quotes in data start as inner quotes; nesting flips outer and inner
-            outer = (quote_depth + (token.value == "single")) % 2 == 0
+            # quotes alternate outer and inner as they nest; a typed ‘ starts inner
+            outer = (quote_depth + (token.value == "inner")) % 2 == 0
             parts.append(quotes.open if outer else quotes.inner_open)
             quote_depth += 1
         elif kind == "cq":
             quote_depth -= 1
-            outer = (quote_depth + (token.value == "single")) % 2 == 0
+            outer = (quote_depth + (token.value == "inner")) % 2 == 0
             parts.append(quotes.close if outer else quotes.inner_close)
         elif output == "html":
             if kind in ("open", "close"):

@@ -131,7 +131,7 @@ class TextNode:
                 if ctx.capitalize_first_term and not ctx.started:
                     apply_text_case(content, "capitalize-first")
         elif "value" in attrs:
-            content = Leaf(attrs["value"]) if attrs["value"] else None
+            content = Span(parse_markup(attrs["value"])) if attrs["value"] else None
         if content is None or is_empty(content):
             return None
         ctx.started = True

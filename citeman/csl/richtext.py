@@ -36,7 +36,7 @@ class Leaf:
 class Span:
     children: list[Node] = field(default_factory=list)
     fmt: dict[str, str] = field(default_factory=dict)
-    quotes: str = ""  # "style" (quotes="true"), or "double"/"single" marks found in data
+    quotes: str = ""  # "style" (quotes="true"), or "outer"/"inner" marks found in data
     display: str | None = None
     role: str = ""  # "name-list" / "name": what subsequent-author-substitute replaces
     key: tuple[str, ...] = ()  # a name list's names, for comparing entries
@@ -91,17 +91,23 @@ _TAGS: dict[str, tuple[str, str] | None] = {
     "sub": ("vertical-align", "sub"),
 }
 _MARKUP = re.compile(
-    r'<(/?)(i|em|b|strong|sc|sup|sub)>|<span\s+class="nocase">|'
+    r'<(/?)(i|em|b|strong|sc|sup|sub)>|<span\s+class="nocase">|<span\s+class="nodecor">|'
     r'<span\s+style="font-variant:\s*small-caps;?">|</span>|'
     r'(?P<quote>["“”]|(?<![\w])[\'‘](?=\w)|(?<=[\w.,!?])[\'’](?![\w]))'
 )
 
 
 _ORIGINS = itertools.count(1)
+#: text-case leaves alone what data marks nocase, and small caps, super- and subscripts
+_CASE_PROTECTED = frozenset({"nocase", "sc", "sup", "sub", "span"})
+_NODECOR = {"font-style": "normal", "font-variant": "normal", "font-weight": "normal"}
 
 
 def parse_markup(text: str) -> list[Node]:
-    """Item data → nodes, honouring the inline markup CSL-JSON allows."""
+    """Item data → nodes, honouring the inline markup CSL-JSON allows.
+
+    Straight quotes alternate outer and inner as they nest; a typed ‘ stays inner.
+    """
     if (
         "<" not in text
         and '"' not in text
@@ -114,12 +120,13 @@ def parse_markup(text: str) -> list[Node]:
     stack: list[tuple[str, Span]] = [("root", root)]
     position = 0
     origin = next(_ORIGINS)
+    marks: dict[int, str] = {}  # the mark that opened each quote span
 
     def add_text(piece: str) -> None:
         if not piece:
             return
         piece = piece.replace("'", "’")
-        nocase = any(kind == "nocase" for kind, _span in stack)
+        nocase = any(kind in _CASE_PROTECTED for kind, _span in stack)
         stack[-1][1].children.append(Leaf(piece, nocase=nocase, origin=origin))
 
     def open_span(kind: str, span: Span) -> None:
@@ -143,12 +150,16 @@ def parse_markup(text: str) -> list[Node]:
             if token in "”’":
                 opening = False
             if opening:
-                open_span(kind, Span(quotes="double" if kind == "dq" else "single", origin=origin))
+                quote_span = Span(quotes="inner" if token == "‘" else "outer", origin=origin)
+                marks[id(quote_span)] = token.replace("'", "’")
+                open_span(kind, quote_span)
             elif not close(kind):
                 add_text("’" if kind == "sq" else token)
         elif token.startswith("<span"):
             if "nocase" in token:
                 open_span("nocase", Span())
+            elif "nodecor" in token:
+                open_span("span", Span(fmt=dict(_NODECOR)))
             else:
                 open_span("span", Span(fmt={"font-variant": "small-caps"}))
         elif token == "</span>":
@@ -167,17 +178,18 @@ def parse_markup(text: str) -> list[Node]:
                 open_span(name, Span(fmt={fmt[0]: fmt[1]}))
     add_text(text[position:])
     # unclosed quotes were not quotes: give the mark back as text
-    _unwrap_unclosed(root, unclosed={id(span) for _kind, span in stack[1:]})
+    unclosed = {id(span): marks.get(id(span), "") for _kind, span in stack[1:]}
+    _unwrap_unclosed(root, unclosed)
     return root.children
 
 
-def _unwrap_unclosed(span: Span, unclosed: set[int]) -> None:
+def _unwrap_unclosed(span: Span, unclosed: dict[int, str]) -> None:
     children: list[Node] = []
     for child in span.children:
         if isinstance(child, Span):
             _unwrap_unclosed(child, unclosed)
             if id(child) in unclosed and child.quotes:
-                children.append(Leaf("“" if child.quotes == "double" else "’"))
+                children.append(Leaf(unclosed[id(child)]))
                 children.extend(child.children)
                 continue
         children.append(child)
