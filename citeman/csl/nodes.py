@@ -82,7 +82,7 @@ def number_ranges(text: str, variable: str, ctx: RenderContext, form: str = "num
     pieces = split_numbers(text.replace(ESCAPED_HYPHEN, "\0"))
     gender = locale.gender(variable)
     out: list[str] = []
-    for index, (piece, kind) in enumerate(pieces):
+    for piece, kind in pieces:
         if kind == "range":
             out.append(range_delimiter)
             continue
