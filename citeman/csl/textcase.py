@@ -67,6 +67,10 @@ STOP_WORDS = frozenset(
         "vs",
         "with",
         "yet",
+        "de",
+        "d’",
+        "von",
+        "van",
     ]
 )
 _WORD = re.compile(r"[^\s]+")
@@ -99,24 +103,38 @@ def _first_letter_is_lower(word: str) -> bool:
 
 
 def _title(text: str, chars: list[str]) -> None:
-    words = list(_WORD.finditer(text))
+    words = [m for w in _WORD.finditer(text) for m in _subwords(w)]
     after_colon = True
-    for position, match in enumerate(words):
-        word = match.group(0)
+    for position, (start, end) in enumerate(words):
+        word = text[start:end]
         bare = word.strip("“”‘’\"'()[]").lower()
         first = position == 0 or after_colon
         last = position == len(words) - 1
         if bare in STOP_WORDS and not first and not last:
-            if not word.islower() and word[:1].isupper() and word[1:].islower():
-                for index in range(match.start(), match.end()):
+            if word[:1].isupper() and word[1:].islower():
+                for index in range(start, end):
                     chars[index] = _lower(chars[index])
-        elif word == word.lower():
-            _capitalize(chars, match.start(), match.end())
-            for hyphen in re.finditer(
-                r"(?<=[^\W\d])-(?=[a-z])", word
-            ):  # "twenty-one" → "Twenty-One"
-                _capitalize(chars, match.start() + hyphen.end(), match.end())
-        after_colon = word.endswith((":", "?", "!", ".", "—"))
+        elif word == word.lower() and _latin_start(word):
+            _capitalize(chars, start, end)
+        after_colon = word.endswith((":", "?", "!", "."))
+
+
+def _subwords(match: re.Match[str]) -> list[tuple[int, int]]:
+    """A word's parts: "out-of-fashion" → out, of, fashion ("07-x" stays whole)."""
+    word = match.group(0)
+    if not re.search(r"[^\W\d][\-–—/]", word):
+        return [(match.start(), match.end())]
+    return [
+        (match.start() + m.start(), match.start() + m.end())
+        for m in re.finditer(r"[^\-–—/]+", word)
+    ]
+
+
+def _latin_start(word: str) -> bool:
+    for char in word:
+        if char.isalpha():
+            return ord(char) < 0x250  # Greek letters (β-carotene) keep their case
+    return False
 
 
 def _transform(text: str, text_case: str, english: bool) -> str:
