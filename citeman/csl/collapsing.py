@@ -80,8 +80,12 @@ def collapse_cites(outputs: list[CiteOutput], engine: Engine, delimiter: str) ->
     mode = citation.attrs.get("collapse") if citation else None
     if mode == "citation-number":
         return _join(_number_ranges(outputs, engine, delimiter))
-    if mode in ("year", "year-suffix", "year-suffix-ranged") and citation is not None:
-        return _join(_author_groups(outputs, engine, delimiter, mode, citation.attrs))
+    grouping = mode in ("year", "year-suffix", "year-suffix-ranged") or (
+        citation is not None and "cite-group-delimiter" in citation.attrs
+    )
+    if grouping and citation is not None:
+        collapse = mode if mode in ("year", "year-suffix", "year-suffix-ranged") else None
+        return _join(_author_groups(outputs, engine, delimiter, collapse, citation.attrs))
     return _join([_Piece(_affixed(o, o.node), delimiter, o) for o in outputs])
 
 
@@ -125,35 +129,48 @@ def _suffix_of(node: Node) -> str | None:
 
 
 def _author_groups(
-    outputs: list[CiteOutput], engine: Engine, delimiter: str, mode: str, attrs: dict[str, str]
+    outputs: list[CiteOutput],
+    engine: Engine,
+    delimiter: str,
+    mode: str | None,
+    attrs: dict[str, str],
 ) -> list[_Piece]:
-    groups: dict[str, list[CiteOutput]] = {}
-    order: list[list[CiteOutput]] = []
+    """Adjacent cites by the same names as groups; with ``collapse`` the names of the
+    later ones are dropped and repeated years reduced to their suffixes."""
+    groups: list[list[CiteOutput]] = []
+    sorted_cluster = bool(engine.style.citation and engine.style.citation.sort)
     for output in outputs:
-        if output.names and output.names in groups:
-            groups[output.names].append(output)
-            continue
-        group = [output]
-        order.append(group)
-        if output.names:
-            groups[output.names] = group
+        if output.names or mode:
+            # a sorted cluster gathers all cites by the same names; else only neighbours
+            candidates = groups if sorted_cluster else groups[-1:]
+            same = next((g for g in candidates if g[0].names == output.names), None)
+            if same is not None:
+                same.append(output)
+                continue
+        groups.append([output])
     group_delimiter = attrs.get("cite-group-delimiter", ", ")
-    suffix_delimiter = attrs.get("year-suffix-delimiter", delimiter)
+    suffix_delimiter = attrs.get(
+        "year-suffix-delimiter", attrs.get("cite-group-delimiter", delimiter)
+    )
     after_collapse = attrs.get("after-collapse-delimiter", delimiter)
     pieces: list[_Piece] = []
-    previous_collapsed = False
-    for group in order:
+    for group_index, group in enumerate(groups):
         first = group[0]
+        collapsed_before = group_index and len(groups[group_index - 1]) > 1 and mode
         pieces.append(
             _Piece(
                 _affixed(first, first.node),
-                after_collapse if previous_collapsed else delimiter,
+                after_collapse if collapsed_before else delimiter,
                 first,
             )
         )
+        if mode is None:
+            pieces.extend(_Piece(_affixed(m, m.node), group_delimiter, m) for m in group[1:])
+            continue
+        previous = first
         previous_key: str | None = None
         previous_suffix: str | None = None
-        suffix_run: list[tuple[str, _Piece]] = []
+        in_suffix_run = False
         if mode != "year" and first.plain:
             previous_key = _without_suffix(_suppressed(first, engine) or first.node)
             previous_suffix = _suffix_of(first.node)
@@ -170,16 +187,16 @@ def _author_groups(
                 and previous_suffix
                 and key == previous_key
             ):
-                piece = _Piece(Leaf(suffix), suffix_delimiter, member)
-                suffix_run.append((suffix, piece))
-                pieces.append(piece)
+                pieces.append(_Piece(Leaf(suffix), suffix_delimiter, member))
+                in_suffix_run = True
             else:
-                pieces.append(_Piece(_affixed(member, node), group_delimiter, member))
-                suffix_run = []
+                joint = after_collapse if in_suffix_run or previous.ref.locator else group_delimiter
+                pieces.append(_Piece(_affixed(member, node), joint, member))
+                in_suffix_run = False
+            previous = member
             previous_key, previous_suffix = (key, suffix) if member.plain else (None, None)
         if mode == "year-suffix-ranged":
             _range_suffixes(pieces, first)
-        previous_collapsed = len(group) > 1
     return pieces
 
 
