@@ -50,6 +50,15 @@ UTF8_BOM = b"\xef\xbb\xbf"
 _MARK = re.compile(r'(?<!\\)[{}",=)]|@\w*[ \t]*(?=[{(])')
 # At top level: a %-comment (skipped to the end of its line) or a block start.
 _TOP = re.compile(r"%[^\n]*|@(\w*)[ \t]*([{(])")
+# Most values are a plain braced text (one level of nested braces at most) or a bare
+# number/macro, with no backslash or '@' inside: matched in one step instead of mark
+# by mark. Anything else (quotes, escapes, '#', deeper braces) takes the general path.
+_SIMPLE_VALUE = {
+    closer: re.compile(
+        r"\s*(?:\{(?:[^{}\\@]|\{[^{}\\@]*\})*\}|[^{}\",=()\\@#\s]*)\s*(?=[," + closer + "])"
+    )
+    for closer in "})"
+}
 # Where scanning resumes after a broken block.
 _LINE_START_BLOCK = re.compile(r"^[^\S\n]*(@\w*[ \t]*[{(])", re.MULTILINE)
 # Editors' and JabRef's encoding declarations in the first lines of a file.
@@ -253,6 +262,9 @@ class _Scanner:
     def _value_end(self, pos: int, closer: str) -> int:
         """Index of the ``,`` or closer that ends the value starting at ``pos``."""
         text = self.text
+        simple = _SIMPLE_VALUE[closer].match(text, pos)
+        if simple is not None:
+            return simple.end()
         depth = 0
         in_quotes = False
         while True:
