@@ -107,7 +107,11 @@ class DateNode:
         range_part = next(p for p in parts if p.name == differing)
         range_delimiter = range_part.attrs.get("range-delimiter", "–")
         ranged_names = {p.name for p in ranged}
-        indices = [i for i, p in enumerate(parts) if p.name in ranged_names]
+        indices = [
+            i
+            for i, p in enumerate(parts)
+            if p.name in ranged_names and _part_text(value.begin, p, ctx) is not None
+        ] or [i for i, p in enumerate(parts) if p.name in ranged_names]
         first, last = indices[0], indices[-1]
         out: list[Node] = []
         for index, part in enumerate(parts):
@@ -129,7 +133,17 @@ class DateNode:
                 ]
                 begin_nodes = [n for n in begin_run if n is not None]
                 end_nodes = [n for n in end_run if n is not None]
-                out.append(Span([*begin_nodes, Leaf(range_delimiter), *end_nodes]))
+                begin_joined = _join(begin_nodes, delimiter)
+                end_joined = _join(end_nodes, delimiter)
+                out.append(
+                    Span(
+                        [
+                            n
+                            for n in (begin_joined, Leaf(range_delimiter), end_joined)
+                            if n is not None
+                        ]
+                    )
+                )
         return _join(out, delimiter)
 
     def _part(
