@@ -161,14 +161,15 @@ class Engine:
                 substitute,
                 layout.attrs.get("subsequent-author-substitute-rule", "complete-all"),
             )
-        return [self._serialize(node) for node in nodes]
+        # citeproc-js trims the right-hand block of an aligned entry only
+        return [self._serialize(node, entry=align) for node in nodes]
 
     # ---- rendering --------------------------------------------------------------------
 
-    def _serialize(self, node: Node | None) -> str:
+    def _serialize(self, node: Node | None, entry: bool = False) -> str:
         if node is None:
             return ""
-        return serialize(node, self.output, self._quotes, self._piq)
+        return serialize(node, self.output, self._quotes, self._piq, strip_end=entry)
 
     def _numbered(self, ordered: list[str]) -> list[tuple[int, str]]:
         return [

@@ -95,6 +95,9 @@ def _drop_empty_formatting(tokens: list[Token]) -> list[Token]:
         ):
             result.pop()
             continue
+        if token.kind == "block-close" and result and result[-1].kind == "block-open":
+            result.pop()
+            continue
         result.append(token)
     return result
 
@@ -116,12 +119,30 @@ def _html_tag(attr: str, value: str) -> tuple[str, str]:
     return f'<span style="{attr}:{value};">', "</span>"
 
 
-def serialize(node: Node, output: str, quotes: QuoteMarks, punctuation_in_quote: bool) -> str:
-    """The tree written as ``output`` ("html", "text" or "markdown")."""
+def serialize(
+    node: Node,
+    output: str,
+    quotes: QuoteMarks,
+    punctuation_in_quote: bool,
+    strip_end: bool = False,
+) -> str:
+    """The tree written as ``output`` ("html", "text" or "markdown").
+
+    ``strip_end`` drops trailing spaces (a bibliography entry ends with its text).
+    """
     escape = {"html": escape_html, "markdown": escape_markdown}.get(output, escape_text)
     parts: list[str] = []
     quote_depth = 0
-    for token in tokenize(node, punctuation_in_quote):
+    tokens = tokenize(node, punctuation_in_quote)
+    if strip_end:
+        for token in reversed(tokens):
+            if token.kind == "text":
+                token.text = token.text.rstrip()
+                if token.text:
+                    break
+            elif token.kind not in ("close", "block-close", "cq"):
+                break
+    for token in tokens:
         kind = token.kind
         if kind == "text":
             parts.append(escape(token.text))

@@ -491,6 +491,9 @@ def render_name(
         joined = Span(children)
         return (decorate(joined, affixes, ctx) or joined) if affixes else joined
 
+    if not name.family:
+        # a given name alone ("Banksy") is shown whole, never initialized
+        return piece(name.given, {**given_format, **given_affixes}) or Leaf(""), False
     if not name.romanesque:
         family = piece(name.family, {**family_format, **family_affixes})
         if form == "short" or not given:
@@ -523,7 +526,7 @@ def render_name(
             )
         inverted_pieces = [n for n in (family_node, given_node) if n is not None]
         if name.suffix:
-            inverted_pieces.append(Leaf(name.suffix))
+            inverted_pieces.append(Leaf(name.suffix.replace("'", "’")))
         children: list[Node] = []
         for position, node in enumerate(inverted_pieces):
             if position:
@@ -531,10 +534,16 @@ def render_name(
             children.append(node)
         return Span(children), True
     given_node = group([(given, given_format)], given_affixes)
-    family_node = group(
-        [(name.dropping, {}), (name.non_dropping, family_format), (name.family, family_format)],
-        family_affixes,
-    )
+    family_pieces = [
+        (name.dropping, {}),
+        (name.non_dropping, family_format),
+        (name.family, family_format),
+    ]
+    if name.suffix:  # "(de La Fontaine III)": the suffix goes with the family name
+        joint = "," if name.comma_suffix else ""
+        family_pieces[-1] = (f"{name.family}{joint}", family_format)
+        family_pieces.append((name.suffix, {}))
+    family_node = group(family_pieces, family_affixes)
     ordered: list[Node] = []
     if given_node is not None:
         ordered.append(given_node)
@@ -542,9 +551,6 @@ def render_name(
         if ordered:
             ordered.append(Leaf(" "))
         ordered.append(family_node)
-    if name.suffix:
-        ordered.append(Leaf(", " if name.comma_suffix else " "))
-        ordered.append(Leaf(name.suffix))
     return Span(ordered), False
 
 
