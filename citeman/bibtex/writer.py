@@ -69,7 +69,7 @@ from citeman.storage.atomic import atomic_write
 NEW_FILE_FORMAT = BibFormat(encoding="utf-8", bom=False, newline="\n")
 DEFAULT_INDENT = "  "
 
-_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_:.+-]*")
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_:.+-]*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # An "@type{" starting a line inside a value would end the entry for every reader.
 _LINE_START_BLOCK = re.compile(r"^([^\S\n]*)@(?=\w*[ \t]*[{(])", re.MULTILINE)
@@ -283,7 +283,13 @@ class _Snapshot:
 
 
 class BibFile:
-    """Atomic, minimal edits of one .bib file (see the module docstring)."""
+    """Atomic, minimal edits of one .bib file (see the module docstring).
+
+    Each method reads the file, splices, rescans and atomically replaces it;
+    the caller holds the library lock. Keys are case-sensitive; when a key is
+    in the file more than once, the first occurrence is the one edited or
+    removed. An unknown key raises :class:`UnknownKeyError` with close keys.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -407,7 +413,7 @@ class BibFile:
         if not _FIELD_NAME.fullmatch(field):
             raise InvalidInputError(
                 f"invalid BibTeX field name {field!r}",
-                "use letters, digits and - _ : . + (starting with a letter)",
+                "use letters, digits and - _ : . + (starting with a letter or _)",
             )
         return field
 
