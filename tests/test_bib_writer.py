@@ -45,9 +45,9 @@ def test_set_field_replaces_only_the_value_keeping_its_delimiters(tmp_path: Path
     bib = bib_with(tmp_path, SIMPLE)
     bib.set_field("a", "title", "New {Title}")
     bib.set_field("b", "TITLE", "Quoted still")
-    bib.set_field("a", "year", "2001")  # a bare number becomes braced
+    bib.set_field("a", "year", "2001")  # a bare number stays bare
     assert text_of(bib) == (
-        "@article{a,\n  title = {New {Title}},\n  year = {2001}\n}\n\n"
+        "@article{a,\n  title = {New {Title}},\n  year = 2001\n}\n\n"
         "@book{b,\n  title = \"Quoted still\",\n}\n"
     )
 
@@ -56,6 +56,12 @@ def test_a_quoted_value_containing_a_quote_switches_to_braces(tmp_path: Path) ->
     bib = bib_with(tmp_path, SIMPLE)
     bib.set_field("b", "title", 'Say "hi"')
     assert '  title = {Say "hi"},' in text_of(bib)
+
+
+def test_a_bare_number_given_text_becomes_braced(tmp_path: Path) -> None:
+    bib = bib_with(tmp_path, SIMPLE)
+    bib.set_field("a", "year", "2001/2")
+    assert "  year = {2001/2}\n" in text_of(bib)
 
 
 def test_set_field_replaces_a_concatenation_whole(tmp_path: Path) -> None:

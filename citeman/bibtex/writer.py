@@ -91,6 +91,9 @@ def _unbalanced(value: str, *, backslash_escapes: bool) -> bool:
 def delimit_value(value: str, delimiter: str = "{", newline: str = "\n") -> str:
     """``value`` as a BibTeX field value, delimited by ``{..}`` or ``".."``.
 
+    With ``delimiter=""`` (the field held a bare number, as in ``year = 2004``)
+    a number stays bare and anything else is braced.
+
     Escaping is minimal: the text is written as given (LaTeX stays LaTeX), line
     breaks become ``newline``, and an ``@type{`` at the start of a line is
     written ``{@}type{`` so that no reader takes it for a new entry. A value
@@ -111,6 +114,8 @@ def delimit_value(value: str, delimiter: str = "{", newline: str = "\n") -> str:
             f"a BibTeX value cannot end in a backslash: {value!r}",
             "add a space or remove the trailing backslash",
         )
+    if delimiter == "" and value.isascii() and value.isdigit():
+        return value
     text = _LINE_START_BLOCK.sub(r"\1{@}", _LINE_BREAK.sub(newline, value))
     if delimiter == '"' and '"' not in text:
         return f'"{text}"'
@@ -118,7 +123,9 @@ def delimit_value(value: str, delimiter: str = "{", newline: str = "\n") -> str:
 
 
 def _delimiter_of(raw_value: str) -> str:
-    """``"`` when the value is one quoted string, else ``{`` (braces, numbers, macros, ``#``)."""
+    """``"`` for one quoted string, ``""`` for a bare number, else ``{`` (braces, macros, ``#``)."""
+    if raw_value.isascii() and raw_value.isdigit():
+        return ""
     if len(raw_value) < 2 or raw_value[0] != '"' or raw_value[-1] != '"':
         return "{"
     for index in range(1, len(raw_value)):
@@ -332,8 +339,9 @@ class BibFile:
     def set_field(self, key: str, field: str, value: str) -> None:
         """Set ``field`` of entry ``key`` to ``value`` (see :func:`delimit_value`).
 
-        An existing value is replaced in its own delimiter style (``{..}`` or
-        ``".."``; bare numbers, macros and ``#`` concatenations become ``{..}``);
+        An existing value is replaced in its own delimiter style (``{..}``,
+        ``".."``, or a bare number by a number; macros and ``#`` concatenations
+        become ``{..}``);
         a missing field is added as the entry's last field
         (:func:`insert_field_text`).
         """
