@@ -1,4 +1,5 @@
-"""The Engine API: clusters in document order, positions, bibliography, output formats."""
+"""The Engine API as the render layer uses it: styles historians use, positions,
+bibliography, output formats, escaping and errors."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from citeman.csl import CiteRef, Engine
+from citeman.csl import CiteRef, Cluster, Engine
+from citeman.errors import UnknownKeyError
 
 KOTKIN: dict[str, Any] = {
     "id": "Kotkin2017",
@@ -16,6 +18,16 @@ KOTKIN: dict[str, Any] = {
     "publisher": "Penguin Press",
     "publisher-place": "New York",
     "issued": {"date-parts": [[2017]]},
+}
+ARENDT: dict[str, Any] = {
+    "id": "arendt1951",
+    "type": "article-journal",
+    "title": "the origins of totalitarianism",
+    "author": [{"family": "Arendt", "given": "Hannah"}],
+    "container-title": "Review of Politics",
+    "volume": "3",
+    "page": "321-328",
+    "issued": {"date-parts": [[1951]]},
 }
 FIGES: dict[str, Any] = {
     "id": "figes1996",
@@ -30,7 +42,7 @@ FIGES: dict[str, Any] = {
 
 @pytest.fixture
 def chicago() -> Engine:
-    return Engine("chicago", [KOTKIN, FIGES], output="text")
+    return Engine("chicago", [KOTKIN, ARENDT, FIGES], output="text")
 
 
 def test_note_style_is_detected(chicago: Engine) -> None:
@@ -38,23 +50,98 @@ def test_note_style_is_detected(chicago: Engine) -> None:
     assert not Engine("apa", [KOTKIN]).is_note_style
 
 
-def test_first_note_is_a_full_citation_with_the_locator(chicago: Engine) -> None:
+def test_chicago_prints_full_given_names_in_notes(chicago: Engine) -> None:
     note = chicago.cite([CiteRef(id="Kotkin2017", locator="519")], note_index=1)
-    assert "Kotkin" in note
-    assert "519" in note
-    assert "Waiting for Hitler" in note
+    assert note == (
+        "Stephen Kotkin, Stalin: Waiting for Hitler, 1929–1941 (Penguin Press, 2017), 519."
+    )
 
 
-def test_ids_are_case_sensitive_keys_of_the_items(chicago: Engine) -> None:
-    note = chicago.cite([CiteRef(id="Kotkin2017")], note_index=1)
-    assert "Kotkin" in note
+def test_commas_go_inside_quotation_marks_and_titles_are_title_cased(chicago: Engine) -> None:
+    note = chicago.cite([CiteRef(id="arendt1951", locator="322")], note_index=1)
+    assert "“The Origins of Totalitarianism,” Review of Politics 3 (1951): 322." in note
 
 
-def test_bibliography_lists_cited_works_sorted_by_author(chicago: Engine) -> None:
-    chicago.cite([CiteRef(id="Kotkin2017")], note_index=1)
+def test_later_notes_are_shortened(chicago: Engine) -> None:
+    chicago.cite([CiteRef(id="Kotkin2017", locator="519")], note_index=1)
     chicago.cite([CiteRef(id="figes1996")], note_index=2)
+    assert chicago.cite([CiteRef(id="Kotkin2017", locator="520")], note_index=3) == (
+        "Kotkin, Stalin: Waiting for Hitler, 1929–1941, 520."
+    )
+
+
+def test_ibid_is_capitalised_at_the_start_of_a_note() -> None:
+    engine = Engine("chicago-notes-bibliography-subsequent-ibid", [KOTKIN, FIGES])
+    engine.cite([CiteRef(id="Kotkin2017", locator="519")], note_index=1)
+    assert engine.cite([CiteRef(id="Kotkin2017", locator="520")], note_index=2) == "Ibid., 520."
+    assert engine.cite([CiteRef(id="Kotkin2017", locator="520")], note_index=3) == "Ibid."
+
+
+def test_a_note_citing_two_works_makes_no_ibid_for_the_next() -> None:
+    engine = Engine("chicago-notes-bibliography-subsequent-ibid", [KOTKIN, FIGES])
+    engine.cite([CiteRef(id="Kotkin2017"), CiteRef(id="figes1996")], note_index=1)
+    assert not engine.cite([CiteRef(id="figes1996")], note_index=2).startswith("Ibid")
+
+
+def test_bibliography_is_sorted_and_has_no_cite_locators(chicago: Engine) -> None:
+    chicago.cite([CiteRef(id="Kotkin2017", locator="519")], note_index=1)
+    chicago.cite([CiteRef(id="figes1996", locator="77")], note_index=2)
     entries = chicago.bibliography()
-    assert len(entries) == 2
-    assert entries[0].startswith("Figes")
-    assert entries[1].startswith("Kotkin")
-    assert all("<" not in entry for entry in entries)
+    assert [entry.split(",")[0] for entry in entries] == ["Figes", "Kotkin"]
+    assert not any("519" in entry or "77" in entry for entry in entries)
+
+
+def test_bibliography_of_given_ids_formats_page_ranges_the_chicago_way(chicago: Engine) -> None:
+    (entry,) = chicago.bibliography(["arendt1951"])
+    assert entry.endswith("Review of Politics 3 (1951): 321–28.")
+
+
+def test_html_output_escapes_data() -> None:
+    evil = {**KOTKIN, "title": "Tricks <script>alert(1)</script> & Co"}
+    engine = Engine("chicago", [evil], output="html")
+    note = engine.cite([CiteRef(id="Kotkin2017")], note_index=1)
+    assert "<script>" not in note.lower()
+    assert "&#60;/script&#62;" in note and "&#38; Co" in note
+    assert note.count("<i>") == 1  # the title is italic, and that is the only markup
+
+
+def test_markdown_output_marks_italics_and_escapes_specials() -> None:
+    starry = {**KOTKIN, "title": "Stars *Now* Bars_1"}
+    engine = Engine("chicago", [starry], output="markdown")
+    note = engine.cite([CiteRef(id="Kotkin2017")], note_index=1)
+    assert "*Stars \\*Now\\* Bars\\_1*" in note
+
+
+def test_text_output_has_curly_quotes_and_no_markup(chicago: Engine) -> None:
+    note = chicago.cite([CiteRef(id="arendt1951")], note_index=1)
+    assert "“" in note and "<" not in note and "*" not in note
+
+
+def test_cite_all_disambiguates_with_year_suffixes() -> None:
+    first = {**KOTKIN, "id": "k1", "title": "Stalin I"}
+    second = {**KOTKIN, "id": "k2", "title": "Stalin II"}
+    engine = Engine("chicago-author-date", [first, second])
+    notes = engine.cite_all([Cluster(cites=[CiteRef(id="k1")]), Cluster(cites=[CiteRef(id="k2")])])
+    assert notes == ["(Kotkin 2017a)", "(Kotkin 2017b)"]
+    assert [entry.split(". ")[1] for entry in engine.bibliography()] == ["2017a", "2017b"]
+
+
+def test_delimiter_override_and_cite_prefix(chicago: Engine) -> None:
+    note = chicago.cite(
+        [CiteRef(id="figes1996", locator="3"), CiteRef(id="Kotkin2017", prefix="quoted in ")],
+        note_index=1,
+        delimiter=", ",
+    )
+    assert note.startswith("Orlando Figes, A People’s Tragedy (Jonathan Cape, 1996), 3, quoted in ")
+
+
+def test_suppress_author_and_author_only() -> None:
+    engine = Engine("chicago-author-date", [KOTKIN])
+    assert engine.cite([CiteRef(id="Kotkin2017", suppress_author=True)]) == "(2017)"
+    assert engine.cite([CiteRef(id="Kotkin2017", author_only=True)]) == "(Kotkin)"
+
+
+def test_unknown_ids_are_named() -> None:
+    engine = Engine("chicago", [KOTKIN])
+    with pytest.raises(UnknownKeyError):
+        engine.cite([CiteRef(id="kotkin2017")])  # ids are case-sensitive

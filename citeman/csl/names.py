@@ -200,7 +200,13 @@ class NamesNode:
             return None
         ctx.rendered += 1
         ctx.started = True
-        if ctx.suppress_author and not ctx.author_suppressed and ctx.mode == "citation":
+        substituting = inherited is not None  # the names element around decides
+        if (
+            ctx.suppress_author
+            and not ctx.author_suppressed
+            and ctx.mode == "citation"
+            and not substituting
+        ):
             ctx.author_suppressed = True
             return None
         decorated = decorate(output, self._own_attrs(spec_source), ctx, case=False)
