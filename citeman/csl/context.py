@@ -20,10 +20,11 @@ from citeman.csl.textcase import apply_text_case
 if TYPE_CHECKING:
     from citeman.csl.style import CompiledStyle
 
+#: in nesting order, outermost first (citeproc-js writes <b><i>…</i></b>)
 FORMATTING_ATTRIBUTES = (
+    "font-weight",
     "font-style",
     "font-variant",
-    "font-weight",
     "text-decoration",
     "vertical-align",
 )
@@ -171,7 +172,11 @@ def citation_label(item: dict[str, Any]) -> str | None:
             break
     if not names:
         return None
-    families = [str(n.get("family") or n.get("literal") or "").replace(" ", "") for n in names]
+    from citeman.csl.names import parse_name
+
+    families = [
+        (parse_name(n).family or str(n.get("literal") or "")).replace(" ", "") for n in names
+    ]
     widths = _TRIGRAPH.get(len(families), (1, 1, 1, 1))
     label = "".join(family[:width] for family, width in zip(families, widths, strict=False))
     issued = item.get("issued")

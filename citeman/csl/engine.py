@@ -151,7 +151,7 @@ class Engine:
                 continue
             if align:
                 fields = second_field_align(fields)
-            node = layout_decorate(fields, layout.layout_attrs, self.style, inside=align)
+            node = layout_decorate(fields, layout.layout_attrs, self.style)
             if node is not None:
                 nodes.append(node)
         substitute = layout.attrs.get("subsequent-author-substitute")
@@ -351,19 +351,23 @@ def _constant(number: int) -> Callable[[], int | None]:
     return lambda: number
 
 
-def layout_decorate(
-    node: Node, attrs: dict[str, str], style: CompiledStyle, inside: bool = False
-) -> Node | None:
-    """cs:layout's affixes go inside its formatting (unlike any other element's).
+def _last_block(node: Node) -> Span | None:
+    """The display block an entry ends with, if it ends with one."""
+    while isinstance(node, Span) and node.children:
+        if node.display:
+            return node
+        node = node.children[-1]
+    return None
 
-    With second-field-align (``inside``) the suffix goes into the right-hand block.
-    """
+
+def layout_decorate(node: Node, attrs: dict[str, str], style: CompiledStyle) -> Node | None:
+    """cs:layout's affixes go inside its formatting (unlike any other element's); an
+    entry ending in a display block (second-field-align) takes the suffix inside it."""
     ctx = RenderContext(style=style, item={}, mode="citation")
-    if inside and isinstance(node, Span) and node.children and "suffix" in attrs:
-        right = node.children[-1]
-        if isinstance(right, Span):
-            right.children.append(Leaf(attrs["suffix"]))
-            attrs = {k: v for k, v in attrs.items() if k != "suffix"}
+    block = _last_block(node) if "suffix" in attrs else None
+    if block is not None:  # the suffix goes inside the entry's last display block
+        block.children.append(Leaf(attrs["suffix"]))
+        attrs = {k: v for k, v in attrs.items() if k != "suffix"}
     affixes = {k: v for k, v in attrs.items() if k in ("prefix", "suffix")}
     rest = {k: v for k, v in attrs.items() if k not in ("prefix", "suffix", "delimiter")}
     return decorate(decorate(node, affixes, ctx), rest, ctx)

@@ -161,8 +161,11 @@ class TextNode:
         ):
             ctx.year_suffix_rendered = True  # the label, not the year, takes the suffix
             return Span([Leaf(str(value)), Leaf(suffix, role="year-suffix")])
-        if variable in ("page", "locator"):
+        if variable == "page" or (variable == "locator" and is_numeric(str(value))):
             return number_ranges(str(value), variable, ctx)
+        if variable == "locator":  # "367-368, fig. 333": ranges dashed, marks parsed
+            text = _DIGIT_HYPHEN.sub("–", str(value)).replace("\\-", "-")
+            return Span(parse_markup(text))
         text = str(value)
         return Span(parse_markup(text))
 
