@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from citeman.csl.context import (
@@ -30,7 +31,7 @@ from citeman.csl.context import (
     Disambiguation,
 )
 from citeman.csl.data import NAME_VARIABLES
-from citeman.csl.names import initialize, parse_name
+from citeman.csl.names import ParsedName, initialize, parse_name
 from citeman.csl.richtext import plain_text
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class Disambiguator:
             if add_names:
                 remaining = self._try_add_names(remaining)
             if add_given and len(remaining) > 1:
-                remaining = self._try_given_names(remaining, rule)
+                remaining = self._try_given_names(remaining, rule, add_names)
             if len(remaining) > 1 and self.engine.style.uses_disambiguate_condition:
                 for item_id in remaining:
                     self.states[item_id].condition = True
@@ -138,21 +139,56 @@ class Disambiguator:
             self.states[item_id].add_names = best[item_id]
         return [i for g in self._clashes(group) for i in g]
 
-    def _try_given_names(self, group: list[str], rule: str) -> list[str]:
-        """Show initials, then full given names, until the cites differ."""
+    def _try_given_names(self, group: list[str], rule: str, add_names: bool) -> list[str]:
+        """Show initials, then full given names, of the names that differ only there;
+        with add-names also past et-al, one more name at a time."""
         levels = (1,) if rule.endswith("with-initials") else (1, 2)
+        saved = {
+            i: replace(self.states[i], name_levels=dict(self.states[i].name_levels)) for i in group
+        }
         remaining = list(group)
-        for level in levels:
+        start = max(self.states[i].add_names for i in group)
+        most = max(self._name_count(i) for i in group) if add_names else start
+        for extra in range(start, max(most, start) + 1):
             for item_id in remaining:
-                self.states[item_id].givenname_level = level
-                self.states[item_id].primary_only = rule.startswith("primary-name")
-            clashing = {i for g in self._clashes(remaining) for i in g}
-            remaining = [i for i in remaining if i in clashing]
-            if len(remaining) <= 1:
-                return []
+                self.states[item_id].add_names = max(saved[item_id].add_names, extra)
+            for level in levels:
+                self._expand_shadowed_names(remaining, level, rule.startswith("primary-name"))
+                clashing = {i for g in self._clashes(remaining) for i in g}
+                if len(clashing) < len(remaining):
+                    remaining = [i for i in remaining if i in clashing]
+                if len(remaining) <= 1:
+                    return []
         for item_id in remaining:
-            self.states[item_id].givenname_level = 0
+            self.states[item_id] = saved[item_id]
         return remaining
+
+    def _expand_shadowed_names(self, ids: list[str], level: int, primary_only: bool) -> None:
+        """Expand the names that another cite in ``ids`` gives a different given name."""
+        given_by_family: dict[str, set[str]] = defaultdict(set)
+        for item_id in ids:
+            for index, name in self._names(item_id):
+                if not primary_only or index == 0:
+                    given_by_family[name.family].add(name.given)
+        for item_id in ids:
+            state = self.states[item_id]
+            levels = dict(state.name_levels)
+            for index, name in self._names(item_id):
+                if (not primary_only or index == 0) and len(given_by_family[name.family]) > 1:
+                    levels[(name.family, name.given)] = max(
+                        level, levels.get((name.family, name.given), 0)
+                    )
+            state.name_levels = levels
+            state.primary_only = primary_only
+
+    def _names(self, item_id: str) -> list[tuple[int, ParsedName]]:
+        item = self.engine.items[item_id]
+        found: list[tuple[int, ParsedName]] = []
+        for variable in sorted(NAME_VARIABLES):
+            names = item.get(variable)
+            if isinstance(names, list):
+                found.extend((index, parse_name(raw)) for index, raw in enumerate(names))
+        return [(index, name) for index, name in found if name.family and not name.literal]
 
     def _name_count(self, item_id: str) -> int:
         item = self.engine.items[item_id]
