@@ -141,32 +141,48 @@ class Disambiguator:
 
     def _try_given_names(self, group: list[str], rule: str, add_names: bool) -> list[str]:
         """Show initials, then full given names, of the names that differ only there;
-        with add-names also past et-al, one more name at a time."""
+        with add-names also past et-al, one more name at a time. Each cite keeps the
+        setting at which it last became less ambiguous."""
         levels = (1,) if rule.endswith("with-initials") else (1, 2)
-        saved = {
-            i: replace(self.states[i], name_levels=dict(self.states[i].name_levels)) for i in group
-        }
-        remaining = list(group)
+        primary_only = rule.startswith("primary-name")
+        best = {i: self._copy(i) for i in group}
+        best_size = {i: len(group) for i in group}
         start = max(self.states[i].add_names for i in group)
         most = max(self._name_count(i) for i in group) if add_names else start
+        remaining = list(group)
         for extra in range(start, max(most, start) + 1):
             for item_id in remaining:
-                self.states[item_id].add_names = max(saved[item_id].add_names, extra)
+                self.states[item_id] = replace(
+                    best[item_id],
+                    add_names=max(best[item_id].add_names, extra),
+                    name_levels=dict(best[item_id].name_levels),
+                )
             for level in levels:
-                self._expand_shadowed_names(remaining, level, rule.startswith("primary-name"))
-                clashing = {i for g in self._clashes(remaining) for i in g}
-                if len(clashing) < len(remaining):
-                    remaining = [i for i in remaining if i in clashing]
+                self._expand_shadowed_names(remaining, group, level, primary_only)
+                sizes = {i: len(g) for g in self._clashes(group) for i in g}
+                for item_id in remaining:
+                    size = sizes.get(item_id, 1)
+                    if size < best_size[item_id]:
+                        best[item_id], best_size[item_id] = self._copy(item_id), size
+                remaining = [i for i in remaining if sizes.get(i, 1) > 1]
                 if len(remaining) <= 1:
-                    return []
-        for item_id in remaining:
-            self.states[item_id] = saved[item_id]
-        return remaining
+                    break
+            if len(remaining) <= 1:
+                break
+        for item_id in group:
+            self.states[item_id] = best[item_id]
+        return [i for g in self._clashes(group) for i in g]
 
-    def _expand_shadowed_names(self, ids: list[str], level: int, primary_only: bool) -> None:
-        """Expand the names that another cite in ``ids`` gives a different given name."""
+    def _copy(self, item_id: str) -> Disambiguation:
+        state = self.states[item_id]
+        return replace(state, name_levels=dict(state.name_levels))
+
+    def _expand_shadowed_names(
+        self, ids: list[str], group: list[str], level: int, primary_only: bool
+    ) -> None:
+        """Expand, in ``ids``, the names that a cite of ``group`` gives another given name."""
         given_by_family: dict[str, set[str]] = defaultdict(set)
-        for item_id in ids:
+        for item_id in group:
             for index, name in self._names(item_id):
                 if not primary_only or index == 0:
                     given_by_family[name.family].add(name.given)
