@@ -52,6 +52,9 @@ def substitute_subsequent_authors(nodes: list[Node], substitute: str, rule: str)
             elif rule == "complete-each" and key == previous:
                 for span in _name_spans(names):
                     span.children = [Leaf(substitute)]
+            elif rule in ("partial-each", "partial-first") and not _name_spans(names):
+                if key == previous:  # a title in place of names: all or nothing
+                    names.children = [Leaf(substitute)] if substitute else []
             elif rule in ("partial-each", "partial-first"):
                 spans = _name_spans(names)
                 for index, (name, before) in enumerate(zip(key, previous, strict=False)):

@@ -84,6 +84,7 @@ class RenderContext:
     touched: set[str] = field(default_factory=set)
     first_names: Node | None = None
     capitalize_first_term: bool = False
+    substituting: int = 0  # inside how many cs:substitute elements
     started: bool = False
 
     @property

@@ -103,7 +103,7 @@ def parse_name(raw: dict[str, Any]) -> ParsedName:
         head, _, tail = given.partition(",")
         if tail.strip() and head.strip():
             name.given, name.suffix = head.strip(), tail.strip()
-            name.comma_suffix = True if tail.startswith(" !") else name.comma_suffix
+            name.comma_suffix = name.comma_suffix or tail.lstrip().startswith("!")
             name.suffix = name.suffix.lstrip("! ")
     if not name.dropping and name.given:
         match = _TRAILING_PARTICLE.search(name.given)
@@ -224,10 +224,14 @@ class NamesNode:
             before = set(ctx.touched)
             ctx.touched.clear()
             called, rendered = ctx.called, ctx.rendered
-            if isinstance(child, NamesNode):
-                result = child.render(ctx, inherited=self)
-            else:
-                result = child.render(ctx)
+            ctx.substituting += 1
+            try:
+                if isinstance(child, NamesNode):
+                    result = child.render(ctx, inherited=self)
+                else:
+                    result = child.render(ctx)
+            finally:
+                ctx.substituting -= 1
             touched = set(ctx.touched)
             ctx.touched = before | touched
             if result is not None and not is_empty(result):
@@ -242,6 +246,8 @@ class NamesNode:
         variables = [v for v in self.variables if ctx.variable(v)]
         for variable in variables:
             ctx.touched.add(variable)
+        if ctx.substituting and variables:
+            ctx.suppressed |= set(variables)  # a substituted name list is printed once
         if not variables:
             return None
         if (
@@ -286,6 +292,7 @@ class NamesNode:
         """The names shown, whether et-al truncated them, and whether the last is added."""
         minimum = _int(options.get("et-al-min"))
         use_first = _int(options.get("et-al-use-first"))
+        use_first_given = options.get("et-al-use-first") is not None
         if (
             ctx.cite is not None
             and ctx.cite.position > 0
@@ -296,8 +303,9 @@ class NamesNode:
                 minimum = _int(options.get("et-al-subsequent-min"))
             if options.get("et-al-subsequent-use-first"):
                 use_first = _int(options.get("et-al-subsequent-use-first"))
+                use_first_given = True
         use_first += ctx.disambiguation.add_names
-        if minimum and use_first and len(names) >= minimum and use_first < len(names):
+        if minimum and use_first_given and len(names) >= minimum and use_first < len(names):
             use_last = options.get("et-al-use-last") == "true" and use_first < len(names) - 1
             return names[:use_first], True, use_last
         return names, False, False
@@ -311,6 +319,8 @@ class NamesNode:
         options: dict[str, str],
     ) -> Node | None:
         shown, truncated, use_last = self._visible(names, options, ctx)
+        if not shown:
+            return None  # et-al-use-first="0"
         locale = ctx.style.locale
         delimiter = options.get("delimiter", ", ")
         name_spec = spec.name or NameSpec()
