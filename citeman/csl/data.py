@@ -207,7 +207,11 @@ def parse_date(value: Any) -> DateValue | None:
         return DateValue(begin, end, circa)
     raw = value.get("raw")
     if isinstance(raw, str) and raw.strip():
-        pieces = [piece for piece in re.split(r"\s+[-–/]\s+|(?<=\d)-(?=[A-Za-z])", raw) if piece]
+        pieces = [
+            piece
+            for piece in re.split(r"\s+[-–/]\s+|(?<=\d)-(?=[A-Za-z])|(?<=\d)/(?=-?\d)", raw)
+            if piece
+        ]
         points = [_parse_raw_point(piece) for piece in pieces[:2]]
         if points and all(point is not None for point in points):
             begin_point = points[0]
@@ -247,4 +251,62 @@ def normalize_item(raw: dict[str, Any]) -> dict[str, Any]:
         else:
             item[key] = value
     item["id"] = str(raw.get("id", ""))
+    _variables_from_note(item)
     return item
+
+
+_NOTE_FIELD = re.compile(r"^\s*\{?:?([A-Za-z][A-Za-z-]*)\s*:\s*(.+?)\}?\s*$")
+
+
+def _variables_from_note(item: dict[str, Any]) -> None:
+    """Zotero's convention: "event-date: 2004-10-01/2004-10-14" lines in ``note``
+    fill variables the item lacks (dates and plain fields; never names)."""
+    note = item.get("note")
+    if not isinstance(note, str) or ":" not in note:
+        return
+    for line in note.splitlines():
+        match = _NOTE_FIELD.match(line)
+        if not match:
+            continue
+        key, value = match.group(1).lower(), match.group(2)
+        if key in item or key in NAME_VARIABLES or key in ("id", "type"):
+            continue
+        if key in DATE_VARIABLES:
+            date = parse_date({"raw": value})
+            if date is not None:
+                item[key] = date
+        elif key in NUMBER_VARIABLES or key in _NOTE_STRING_VARIABLES:
+            item[key] = value
+
+
+_NOTE_STRING_VARIABLES = frozenset(
+    [
+        "archive",
+        "archive-place",
+        "authority",
+        "call-number",
+        "collection-title",
+        "container-title",
+        "dimensions",
+        "DOI",
+        "event",
+        "event-place",
+        "genre",
+        "ISBN",
+        "ISSN",
+        "jurisdiction",
+        "medium",
+        "original-publisher",
+        "original-publisher-place",
+        "original-title",
+        "publisher",
+        "publisher-place",
+        "references",
+        "section",
+        "source",
+        "status",
+        "title-short",
+        "URL",
+        "version",
+    ]
+)

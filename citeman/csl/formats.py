@@ -147,13 +147,13 @@ def serialize(
         if kind == "text":
             parts.append(escape(token.text))
         elif kind == "oq":
-            # quotes alternate outer and inner as they nest; a typed ‘ starts inner
-            outer = (quote_depth + (token.value == "inner")) % 2 == 0
+            # quotes alternate outer and inner as they nest; a typed ‘ stays inner
+            outer = quote_depth % 2 == 0 and token.value != "inner"
             parts.append(quotes.open if outer else quotes.inner_open)
             quote_depth += 1
         elif kind == "cq":
             quote_depth -= 1
-            outer = (quote_depth + (token.value == "inner")) % 2 == 0
+            outer = quote_depth % 2 == 0 and token.value != "inner"
             parts.append(quotes.close if outer else quotes.inner_close)
         elif output == "html":
             if kind in ("open", "close"):

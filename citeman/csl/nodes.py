@@ -24,7 +24,7 @@ from citeman.csl.context import (
     RenderContext,
     decorate,
 )
-from citeman.csl.data import DateValue
+from citeman.csl.data import NUMBER_VARIABLES, DateValue
 from citeman.csl.dates import DateNode
 from citeman.csl.labels import LabelNode
 from citeman.csl.locale import DatePartFormat, local_name
@@ -167,6 +167,8 @@ class TextNode:
             text = _DIGIT_HYPHEN.sub("–", str(value)).replace("\\-", "-")
             return Span(parse_markup(text))
         text = str(value)
+        if variable in NUMBER_VARIABLES and is_numeric(text):
+            return number_ranges(text, variable, ctx)  # "3-4" → "3–4"
         return Span(parse_markup(text))
 
 

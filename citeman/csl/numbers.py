@@ -76,7 +76,11 @@ def split_numbers(text: str) -> list[tuple[str, str]]:
 _MULTIPLE = re.compile(r"\d+[A-Za-z]*(?:\s*[-–—,&/]\s*|\s+\S+\s+)+[A-Za-z]?\d+")
 
 
+_ROMAN_RANGE = re.compile(r"[ivxlcdm]+\s*[-–]\s*[ivxlcdm]+|[IVXLCDM]+\s*[-–]\s*[IVXLCDM]+")
+
+
 def is_plural_value(text: str) -> bool:
     """Whether a number variable holds more than one number (a range or a list);
     "327\\-30" (an escaped hyphen) is one number."""
-    return bool(_MULTIPLE.search(text.replace("\\-", "")))
+    text = text.replace("\\-", "")
+    return bool(_MULTIPLE.search(text) or _ROMAN_RANGE.fullmatch(text.strip()))

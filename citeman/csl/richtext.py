@@ -146,9 +146,16 @@ def parse_markup(text: str) -> list[Node]:
         token = match.group(0)
         if match.group("quote"):
             kind = "dq" if token in '"“”' else "sq"
-            opening = token in "“‘" or (token in "\"'" and not any(k == kind for k, _ in stack))
+            inside = any(k == kind for k, _ in stack)
+            opening = token in "“‘" or (token in "\"'" and not inside)
             if token in "”’":
                 opening = False
+            if token == '"':
+                before = text[match.start() - 1] if match.start() else " "
+                after = text[match.end()] if match.end() < len(text) else " "
+                if (opening and after.isspace()) or (not opening and before.isspace()):
+                    add_text(token)  # a straight quote standing alone is no quote
+                    continue
             if opening:
                 quote_span = Span(quotes="inner" if token == "‘" else "outer", origin=origin)
                 marks[id(quote_span)] = token.replace("'", "’")
