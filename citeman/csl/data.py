@@ -122,8 +122,8 @@ def _point(parts: list[Any], season: Any = None) -> DatePoint:
     year = _int_or_none(parts[0]) if len(parts) > 0 else None
     month = _int_or_none(parts[1]) if len(parts) > 1 else None
     day = _int_or_none(parts[2]) if len(parts) > 2 else None
-    if month is not None and 21 <= month <= 24:
-        month = month - 8  # 21–24 are seasons too
+    if month is not None and 13 <= month <= 24:
+        month = (month - 13) % 4 + 13  # 13–16, 17–20 and 21–24 all name the seasons
     if month is not None and not 1 <= month <= 16:
         month, day = None, None
     if day is not None and not 1 <= day <= 31:

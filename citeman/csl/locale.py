@@ -54,6 +54,11 @@ class DateFormat:
     attrs: dict[str, str]
 
 
+def _term_text(text: str | None) -> str:
+    """A term's text; layout whitespace alone (a pretty-printed empty term) is empty."""
+    return "" if text is None or not text.strip() else text
+
+
 def local_name(element: Any) -> str:
     tag = element.tag
     return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
@@ -113,12 +118,12 @@ class LocaleData:
         return data
 
     def _add_term(self, element: Any) -> None:
-        single = multiple = element.text or ""
+        single = multiple = _term_text(element.text)
         for child in element:
             if local_name(child) == "single":
-                single = child.text or ""
+                single = _term_text(child.text)
             elif local_name(child) == "multiple":
-                multiple = child.text or ""
+                multiple = _term_text(child.text)
         key = (element.get("name"), element.get("form", "long"))
         value = TermValue(
             single,
@@ -177,8 +182,8 @@ class LocaleData:
         suffix_number = int(name.rsplit("-", 1)[1])
         candidates = [e for e in entries if e.gender_form == gender] if gender else []
         candidates += [e for e in entries if e.gender_form is None]
-        if not candidates:
-            candidates = entries
+        if not candidates and not gender:
+            candidates = entries  # a neuter number may use a gendered term; not the reverse
         for entry in candidates:
             match = entry.match or ("last-two-digits" if suffix_number >= 10 else "last-digit")
             if match == "whole-number" and number != suffix_number:
