@@ -108,6 +108,9 @@ def tokenize(node: Node, punctuation_in_quote: bool) -> list[Token]:
     if punctuation_in_quote:
         move_punctuation_into_quotes(tokens)
     merge_seams(tokens)
+    if punctuation_in_quote:  # a merge can leave a mark that now belongs inside ("”:!")
+        move_punctuation_into_quotes(tokens)
+        merge_seams(tokens)
     return _drop_empty_formatting(tokens)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from citeman.csl.context import RenderContext, decorate
-from citeman.csl.richtext import Leaf, Node, Span, is_empty, plain_text
+from citeman.csl.richtext import Leaf, Node, Span, is_empty, parse_markup, plain_text
 
 if TYPE_CHECKING:
     from citeman.csl.nodes import Element
@@ -451,10 +451,10 @@ def render_name(
     name: ParsedName, index: int, spec: NameSpec, options: dict[str, str], ctx: RenderContext
 ) -> tuple[Node, bool]:
     """One name as a node, and whether it came out inverted (family first)."""
-    if name.literal:
+    if name.literal:  # an institution: may carry markup, takes the family formatting
         family_attrs = spec.parts.get("family")
-        literal = decorate(Leaf(name.literal), family_attrs, ctx) if family_attrs else None
-        return literal or Leaf(name.literal), False
+        literal: Node = Span(parse_markup(name.literal))
+        return (decorate(literal, family_attrs, ctx) if family_attrs else None) or literal, False
     form = options.get("form", "long")
     disambiguation = ctx.disambiguation
     level = max(
@@ -487,7 +487,8 @@ def render_name(
     def piece(text: str, attrs: dict[str, str]) -> Node | None:
         if not text:
             return None
-        leaf = Leaf(text.replace("'", "’"))
+        text = text.replace("'", "’")
+        leaf: Node = Span(parse_markup(text)) if "<" in text else Leaf(text)
         return (decorate(leaf, attrs, ctx) or leaf) if attrs else leaf
 
     def group(pieces: list[tuple[str, dict[str, str]]], affixes: dict[str, str]) -> Node | None:
@@ -533,11 +534,17 @@ def render_name(
             family_node = group(
                 [(name.non_dropping, family_format), (name.family, family_format)], family_affixes
             )
-            given_node = group([(given, given_format), (name.dropping, {})], given_affixes)
+            given_node = group(
+                [(given, given_format), (name.dropping, given_format)], given_affixes
+            )
         else:
             family_node = group([(name.family, family_format)], family_affixes)
             given_node = group(
-                [(given, given_format), (name.dropping, {}), (name.non_dropping, family_format)],
+                [
+                    (given, given_format),
+                    (name.dropping, given_format),
+                    (name.non_dropping, family_format),
+                ],
                 given_affixes,
             )
         inverted_pieces = [n for n in (family_node, given_node) if n is not None]

@@ -41,7 +41,9 @@ def _next_text(tokens: list[Token], start: int) -> int | None:
     for index in range(start, len(tokens)):
         kind = tokens[index].kind
         if kind == "text":
-            return index if tokens[index].text else None
+            if not tokens[index].text:
+                continue
+            return index
         if kind not in ("close", "cq"):
             return None
     return None
