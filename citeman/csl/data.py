@@ -275,7 +275,11 @@ def _variables_from_note(item: dict[str, Any]) -> None:
             date = parse_date({"raw": value})
             if date is not None:
                 item[key] = date
-        elif key in NUMBER_VARIABLES or key in _NOTE_STRING_VARIABLES:
+        elif (
+            key in NUMBER_VARIABLES
+            or key in _NOTE_STRING_VARIABLES
+            or key.removesuffix("-short") in _NOTE_STRING_VARIABLES
+        ):
             item[key] = value
 
 

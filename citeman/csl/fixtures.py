@@ -70,9 +70,8 @@ class Fixture:
                 FixtureCluster(cites, note_index=number)
                 for number, cites in enumerate(self.citation_items, start=1)
             ]
-        every_item = [
-            {"id": item.get("id", f"ITEM-{n}")} for n, item in enumerate(self.items, start=1)
-        ]
+        ids = [str(item.get("id", f"ITEM-{n}")) for n, item in enumerate(self.items, start=1)]
+        every_item = [{"id": item_id} for item_id in dict.fromkeys(ids)]
         return [FixtureCluster(every_item, note_index=1)]
 
     def expected_normalized(self) -> str:

@@ -93,7 +93,7 @@ _TAGS: dict[str, tuple[str, str] | None] = {
 _MARKUP = re.compile(
     r'<(/?)(i|em|b|strong|sc|sup|sub)>|<span\s+class="nocase">|<span\s+class="nodecor">|'
     r'<span\s+style="font-variant:\s*small-caps;?">|</span>|'
-    r'(?P<quote>["“”]|(?<![\w])[\'‘](?=\w)|(?<=[\w.,!?])[\'’](?![\w]))'
+    r'(?P<quote>["“”]|(?<![\w])[\'‘](?=[\w<])|(?<=[\w.,!?>])[\'’](?![\w]))'
 )
 
 
