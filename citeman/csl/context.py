@@ -94,6 +94,10 @@ class RenderContext:
         )
         return language.lower().startswith("en")
 
+    @property
+    def turkic(self) -> bool:
+        return str(self.item.get("language") or "").lower()[:2] in ("tr", "az")
+
     def variable(self, name: str) -> Any:
         """The value of a variable, or None when it is empty or was substituted away."""
         if name in self.suppressed:
@@ -139,7 +143,7 @@ def decorate(
     if case:
         text_case = attrs.get("text-case")
         if text_case:
-            apply_text_case(content, text_case, ctx.english)
+            apply_text_case(content, text_case, ctx.english, ctx.turkic)
     if attrs.get("strip-periods") == "true":
         for leaf in leaves(content):
             leaf.text = leaf.text.replace(".", "")

@@ -45,6 +45,7 @@ from citeman.errors import UnknownKeyError
 
 OutputFormat = Literal["html", "text", "markdown"]
 _SENTENCE_END = (".", "!", "?")
+NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
 
 
 class CiteRef(BaseModel):
@@ -336,7 +337,7 @@ class Engine:
             )
             node = self.render_cite(ref.id, info, first_in_note=first_in_note, ref=ref)
             if node is None or is_empty(node):
-                node = Leaf("[CSL STYLE ERROR: reference with no printed form.]")
+                node = Leaf(NO_PRINTED_FORM)
             outputs.append(CiteOutput(ref, info, node, self.last_names, first_in_note))
         layout_delimiter = (
             delimiter if delimiter is not None else layout.layout_attrs.get("delimiter", "")

@@ -20,24 +20,16 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>^~#|])")
 def _superscript_base(char: str) -> str | None:
     decomposition = unicodedata.decomposition(char)
     if decomposition.startswith("<super> "):
-        return chr(int(decomposition.split()[1], 16))
+        return "".join(chr(int(code, 16)) for code in decomposition.split()[1:])
     return None
 
 
+#: every character Unicode calls a superscript form (ª ² ᵃ ™ ㆒ ...) → <sup>base</sup>
 _SUPERSCRIPTS = {
     char: f"<sup>{base}</sup>"
-    for code in (
-        0xAA,
-        0xB2,
-        0xB3,
-        0xB9,
-        0xBA,
-        *range(0x2B0, 0x2E5),
-        *range(0x1D2C, 0x1DC0),
-        *range(0x2070, 0x2080),
-    )
+    for code in range(0x80, 0x10000)
     if (base := _superscript_base(char := chr(code))) is not None
-}
+} | {"ˀ": "<sup>ʔ</sup>", "ˁ": "<sup>ʕ</sup>", "ۥ": "<sup>و</sup>", "ۦ": "<sup>ي</sup>"}
 _SUPERSCRIPT_PATTERN = re.compile("[" + "".join(map(re.escape, _SUPERSCRIPTS)) + "]")
 
 

@@ -170,16 +170,21 @@ def _transform(text: str, text_case: str, english: bool) -> str:
     return "".join(chars)
 
 
-def apply_text_case(node: Node, text_case: str, english: bool = True) -> None:
-    """Change the case of ``node``'s text in place, sparing ``nocase`` leaves."""
+def apply_text_case(node: Node, text_case: str, english: bool = True, turkic: bool = False) -> None:
+    """Change the case of ``node``'s text in place, sparing ``nocase`` leaves.
+
+    ``turkic`` (Turkish, Azerbaijani items) uppercases i as İ.
+    """
     all_leaves: list[Leaf] = list(leaves(node))
     text = "".join(leaf.text for leaf in all_leaves)
+    if turkic and text_case == "uppercase":
+        text = text.replace("i", "İ")
     if not text:
         return
     transformed = _transform(text, text_case, english)
     offset = 0
     for leaf in all_leaves:
         length = len(leaf.text)
-        if not leaf.nocase:
+        if not leaf.nocase and length:
             leaf.text = transformed[offset : offset + length]
         offset += length
