@@ -366,7 +366,7 @@ class NamesNode:
                     or (precedes == "contextual" and len(nodes) >= 2)
                     or (precedes == "after-inverted-name" and inverted[-1])
                 )
-                children.append(Leaf(delimiter if use_delimiter else " "))
+                children.append(Leaf(delimiter if use_delimiter else _space_before(term)))
                 et_al_node = decorate(Leaf(term), et_al_attrs, ctx)
                 if et_al_node is not None:
                     children.append(et_al_node)
@@ -386,7 +386,8 @@ class NamesNode:
                             or (precedes == "contextual" and len(nodes) >= 3)
                             or (precedes == "after-inverted-name" and inverted[index - 1])
                         )
-                        children.append(Leaf(delimiter if use_delimiter else " "))
+                        joint = delimiter if use_delimiter else _space_before(and_term)
+                        children.append(Leaf(joint))
                         children.append(Leaf(f"{and_term} "))
                     else:
                         children.append(Leaf(delimiter))
@@ -411,6 +412,14 @@ class NamesNode:
                     [label, names_node] if spec.label_before_name else [names_node, label]
                 )
         return names_node
+
+
+def _space_before(term: str) -> str:
+    """A space before "et al." or "and", none before 等 or ו (they attach to the name)."""
+    first = ord(term[:1]) if term else 0
+    chinese_or_japanese = 0x3000 <= first <= 0x9FFF or 0xF900 <= first <= 0xFAFF
+    hebrew_letter = len(term) == 1 and 0x0590 <= first <= 0x05FF
+    return "" if chinese_or_japanese or hebrew_letter else " "
 
 
 def _label(ctx: RenderContext, term_name: str, attrs: dict[str, str], plural: bool) -> Node | None:
