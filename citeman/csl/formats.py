@@ -135,7 +135,7 @@ def serialize(
     """
     escape = {"html": escape_html, "markdown": escape_markdown}.get(output, escape_text)
     parts: list[str] = []
-    quote_depth = 0
+    open_quotes: list[bool] = []  # is each open quotation outer?
     tokens = tokenize(node, punctuation_in_quote)
     if strip_end:
         for token in reversed(tokens):
@@ -150,13 +150,15 @@ def serialize(
         if kind == "text":
             parts.append(escape(token.text))
         elif kind == "oq":
-            # quotes alternate outer and inner as they nest; a typed ‘ stays inner
-            outer = quote_depth % 2 == 0 and token.value != "inner"
+            # a quote is outer (a typed ‘ inner) unless the quote around it is the same:
+            # then it flips, as in “My ‘“Amazing”’ Title”
+            outer = token.value != "inner"
+            if open_quotes and open_quotes[-1] == outer:
+                outer = not outer
+            open_quotes.append(outer)
             parts.append(quotes.open if outer else quotes.inner_open)
-            quote_depth += 1
         elif kind == "cq":
-            quote_depth -= 1
-            outer = quote_depth % 2 == 0 and token.value != "inner"
+            outer = open_quotes.pop() if open_quotes else True
             parts.append(quotes.close if outer else quotes.inner_close)
         elif output == "html":
             if kind in ("open", "close"):
