@@ -172,4 +172,6 @@ def serialize(
             marks = _MARKDOWN.get((token.attr, token.value))
             if marks:
                 parts.append(marks[0] if kind == "open" else marks[1])
-    return "".join(parts)
+        elif kind == "block-close" and parts and not parts[-1].endswith((" ", "\n")):
+            parts.append(" ")  # "[1] Doe, J." in text: blocks become a space
+    return "".join(parts).rstrip(" ") if output != "html" else "".join(parts)

@@ -150,9 +150,6 @@ class LocaleData:
                 return entries[0]
         return None
 
-    def has_term(self, name: str, form: str = "long") -> bool:
-        return self._entry(name, form) is not None
-
     def term(self, name: str, form: str = "long", plural: bool = False) -> str | None:
         entry = self._entry(name, form)
         if entry is None:

@@ -103,13 +103,6 @@ def _capitalize(chars: list[str], start: int, end: int) -> None:
             return
 
 
-def _first_letter_is_lower(word: str) -> bool:
-    for char in word:
-        if char.isalpha():
-            return char.islower()
-    return False
-
-
 def _title(text: str, chars: list[str]) -> None:
     words = [m for w in _WORD.finditer(text) for m in _subwords(w)]
     after_colon = True
