@@ -83,7 +83,7 @@ def test_punctuation_moves_into_quotes_only_when_the_locale_says_so() -> None:
 
 
 def test_duplicate_punctuation_merges_at_seams_but_not_inside_data() -> None:
-    assert _render(Span([Leaf("Ibid."), Leaf(". ")])) == "Ibid. "
+    assert _render(Span([Leaf("Ibid."), Leaf(". "), Leaf("Next")])) == "Ibid. Next"
     assert _render(Span([Leaf("Why?"), Leaf(".")])) == "Why?"
     assert _render(Span([Leaf("Wait... really")])) == "Wait... really"
 
