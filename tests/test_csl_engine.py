@@ -145,3 +145,62 @@ def test_unknown_ids_are_named() -> None:
     engine = Engine("chicago", [KOTKIN])
     with pytest.raises(UnknownKeyError):
         engine.cite([CiteRef(id="kotkin2017")])  # ids are case-sensitive
+
+
+def _inline_style(layout: str, citation_attrs: str = "") -> str:
+    return (
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        "<info><id/><title/><updated>2024-01-01T00:00:00+00:00</updated></info>"
+        f'<citation {citation_attrs}><layout delimiter="; ">{layout}</layout></citation>'
+        "</style>"
+    )
+
+
+def test_no_label_for_an_empty_variable() -> None:
+    style = _inline_style(
+        '<group delimiter=" "><text variable="title"/>'
+        '<label variable="page" form="short"/><text variable="page"/></group>'
+    )
+    engine = Engine(style, [KOTKIN, ARENDT])
+    assert engine.cite([CiteRef(id="Kotkin2017")]) == "Stalin: Waiting for Hitler, 1929–1941"
+    assert engine.cite([CiteRef(id="arendt1951")]).endswith("pp. 321–328")
+
+
+def test_disambiguate_condition_only_where_cites_clash() -> None:
+    style = _inline_style(
+        '<group delimiter=" "><names variable="author"><name form="short"/></names>'
+        '<choose><if disambiguate="true"><text variable="title" prefix="“" suffix="”"/></if>'
+        "</choose></group>"
+    )
+    twin = {**KOTKIN, "id": "k2", "title": "Stalin II"}
+    engine = Engine(style, [KOTKIN, twin, FIGES])
+    assert engine.cite([CiteRef(id="figes1996")]) == "Figes"
+    assert engine.cite([CiteRef(id="k2")]) == "Kotkin “Stalin II”"
+
+
+def test_near_note_distance_is_read_from_the_style() -> None:
+    style = _inline_style(
+        '<choose><if position="near-note"><text value="near"/></if>'
+        '<else><text value="far"/></else></choose>',
+        'near-note-distance="2"',
+    ).replace('class="in-text"', 'class="note"')
+    engine = Engine(style, [KOTKIN, FIGES])
+    notes = [
+        engine.cite([CiteRef(id=i)], note_index=n)
+        for n, i in enumerate(
+            ["Kotkin2017", "figes1996", "Kotkin2017", "figes1996", "figes1996"], 1
+        )
+    ]
+    assert notes == ["far", "far", "near", "near", "near"]
+    assert engine.cite([CiteRef(id="Kotkin2017")], note_index=9) == "far"
+
+
+def test_et_al_subsequent_shortens_later_cites() -> None:
+    many = {**ARENDT, "author": [{"family": f"Author{n}", "given": "A."} for n in range(5)]}
+    style = _inline_style(
+        '<names variable="author"><name form="short"/></names>',
+        'et-al-min="6" et-al-use-first="6" et-al-subsequent-min="3" et-al-subsequent-use-first="1"',
+    )
+    engine = Engine(style, [many])
+    assert engine.cite([CiteRef(id="arendt1951")]).count("Author") == 5
+    assert engine.cite([CiteRef(id="arendt1951")]) == "Author0 et al."
