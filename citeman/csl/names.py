@@ -386,9 +386,11 @@ class NamesNode:
                             or (precedes == "contextual" and len(nodes) >= 3)
                             or (precedes == "after-inverted-name" and inverted[index - 1])
                         )
-                        joint = delimiter if use_delimiter else _space_before(and_term)
+                        joint = delimiter if use_delimiter else _space_before(and_term.strip())
                         children.append(Leaf(joint))
-                        children.append(Leaf(f"{and_term} "))
+                        # a term that brings its own space ("ו\u2008") gets no other
+                        spaced = and_term if and_term[-1:].isspace() else f"{and_term} "
+                        children.append(Leaf(spaced))
                     else:
                         children.append(Leaf(delimiter))
                 children.append(node)
