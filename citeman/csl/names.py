@@ -234,11 +234,13 @@ class NamesNode:
                 ctx.substituting -= 1
             touched = set(ctx.touched)
             ctx.touched = before | touched
+            plain_term = not isinstance(child, NamesNode) and _is_term_or_value(child)
+            ctx.called, ctx.rendered = called, rendered
             if result is not None and not is_empty(result):
                 ctx.suppressed |= touched
-                ctx.called, ctx.rendered = called, rendered
                 return result
-            ctx.called, ctx.rendered = called, rendered
+            if plain_term:
+                return None  # a term or value is the substitute, even when empty
         return None
 
     def _render_variables(self, ctx: RenderContext, spec: NamesNode) -> Node | None:
@@ -414,6 +416,12 @@ class NamesNode:
                     [label, names_node] if spec.label_before_name else [names_node, label]
                 )
         return names_node
+
+
+def _is_term_or_value(element: object) -> bool:
+    from citeman.csl.nodes import TextNode  # nodes builds on names: import when used
+
+    return isinstance(element, TextNode) and bool(element.attrs.keys() & {"term", "value"})
 
 
 def _space_before(term: str) -> str:
