@@ -596,7 +596,7 @@ class _Reader:
         self.raw_blocks.append(entry.raw)
 
 
-_FIELD_START = re.compile(r"^[ \t]*([A-Za-z][\w:.+-]*)[ \t]*=", re.MULTILINE)
+_FIELD_START = re.compile(r"(?:^|,)[ \t]*([A-Za-z][\w:.+-]*)[ \t]*=", re.MULTILINE)
 _ESCAPED_CLOSER = re.compile(r"\\\}\s*[,}]")
 _BRACE = re.compile(r"(?<!\\)[{}]")
 
