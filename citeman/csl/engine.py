@@ -99,7 +99,6 @@ class Engine:
         )
         self._positions = PositionTracker(int(near_note) if near_note.isdigit() else 5)
         self._disambiguator = Disambiguator(self, list(self.items))
-        self.last_names = ""  # the first names of the cite rendered last (for collapsing)
         self._quotes = self.style.locale.quotes
         self._piq = self.style.locale.option("punctuation-in-quote")
 
@@ -281,9 +280,23 @@ class Engine:
         ref: CiteRef | None = None,
     ) -> Node | None:
         """One cite's output (no cluster affixes); used by the cluster and disambiguation."""
+        return self._render_cite_and_names(
+            item_id, info, first_in_note=first_in_note, disambiguation=disambiguation, ref=ref
+        )[0]
+
+    def _render_cite_and_names(
+        self,
+        item_id: str,
+        info: CiteInfo,
+        *,
+        first_in_note: bool = False,
+        disambiguation: Disambiguation | None = None,
+        ref: CiteRef | None = None,
+    ) -> tuple[Node | None, str]:
+        """A cite's output and the plain text of its first names (what collapsing groups)."""
         layout = self.style.citation
         if layout is None:
-            return None
+            return None, ""
         ctx = self._context(
             item_id,
             "citation",
@@ -296,10 +309,10 @@ class Engine:
             ctx.author_only = ref.author_only
         ctx.capitalize_first_term = first_in_note
         node = render_children(layout.children, ctx)
-        self.last_names = plain_text(ctx.first_names)
+        names = plain_text(ctx.first_names)
         if ref is not None and ref.author_only:
-            return ctx.first_names
-        return node
+            return ctx.first_names, names
+        return node, names
 
     def _cluster_node(
         self, cites: Sequence[CiteRef], note_index: int | None, delimiter: str | None
@@ -335,10 +348,12 @@ class Engine:
                 (prefix_end.endswith(_SENTENCE_END) and " " in prefix_end)
                 or (index == 0 and not prefix_end)
             )
-            node = self.render_cite(ref.id, info, first_in_note=first_in_note, ref=ref)
+            node, names = self._render_cite_and_names(
+                ref.id, info, first_in_note=first_in_note, ref=ref
+            )
             if node is None or is_empty(node):
                 node = Leaf(NO_PRINTED_FORM)
-            outputs.append(CiteOutput(ref, info, node, self.last_names, first_in_note))
+            outputs.append(CiteOutput(ref, info, node, names, first_in_note))
         layout_delimiter = (
             delimiter if delimiter is not None else layout.layout_attrs.get("delimiter", "")
         )
