@@ -34,7 +34,6 @@ class CiteOutput:
     info: CiteInfo
     node: Node
     names: str  # plain text of the cite's first names (its "author")
-    first_in_note: bool = False
 
     @property
     def plain(self) -> bool:

@@ -353,7 +353,7 @@ class Engine:
             )
             if node is None or is_empty(node):
                 node = Leaf(NO_PRINTED_FORM)
-            outputs.append(CiteOutput(ref, info, node, names, first_in_note))
+            outputs.append(CiteOutput(ref, info, node, names))
         layout_delimiter = (
             delimiter if delimiter is not None else layout.layout_attrs.get("delimiter", "")
         )
