@@ -89,9 +89,7 @@ class RenderContext:
 
     @property
     def english(self) -> bool:
-        language = str(
-            self.item.get("language") or self.style.root_attrs.get("default-locale") or "en"
-        )
+        language = str(self.item.get("language") or self.style.language)
         return language.lower().startswith("en")
 
     @property

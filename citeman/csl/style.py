@@ -59,6 +59,7 @@ class CompiledStyle:
     renders_year_suffix: bool
     uses_disambiguate_condition: bool = False
     title: str = ""
+    language: str = "en-US"  # the locale rendered in (items may name their own)
 
     @property
     def is_note_style(self) -> bool:
@@ -127,6 +128,7 @@ def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
         renders_year_suffix=renders_year_suffix,
         uses_disambiguate_condition=uses_condition,
         title=(title_element.text or "") if title_element is not None else "",
+        language=locale or root.get("default-locale") or "en-US",
     )
 
 
