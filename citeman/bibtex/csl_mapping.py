@@ -237,6 +237,16 @@ _LANGUAGES = {
     "vietnamese": "vi-VN",
     "thai": "th-TH",
 }
+# biblatex's country keys in a patent's `location`.
+_COUNTRIES = {
+    "de": "Germany",
+    "es": "Spain",
+    "eu": "European Union",
+    "fr": "France",
+    "uk": "United Kingdom",
+    "us": "United States",
+}
+_COUNTRY_KEYS = re.compile(r"\bcountry(de|es|eu|fr|uk|us)\b")
 _EPRINT_URLS = {
     "arxiv": "https://arxiv.org/abs/{}",
     "jstor": "https://www.jstor.org/stable/{}",
@@ -288,7 +298,9 @@ _LIST_AND = re.compile(r"\s+and\s+")
 _YEAR = re.compile(r"^(-?\d{1,4})([a-z]?)$")
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*(?:-+|–|—|/)\s*(\d{1,4})$")
 _CIRCA_YEAR = re.compile(r"^(?:c\.|ca\.|circa|about|approx\.)\s*(\d{3,4})$|^\[?(\d{4})\?\]?$", re.I)
-_EDTF_DATE = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T[\d:.]+Z?)?([~?%]?)$")
+_EDTF_DATE = re.compile(
+    r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?([~?%]?)$"
+)
 
 
 def entry_to_csl(key: str, entry_type: str, fields: Mapping[str, str]) -> dict[str, Any]:
@@ -402,8 +414,8 @@ class _Mapper:
                     ),
                 )
             self._set("container-title-short", latex_to_csl(self._get("shortjournal")))
-        elif "container-title" not in self.item:
-            self._set("container-title", book)
+        elif "container-title" not in self.item and self.csl_type != "book":
+            self._set("container-title", book)  # @misc{…, booktitle=…}; a book is no part
         self._set("title-short", self._short_title())
         self._set("collection-title", latex_to_csl(self._get("series")))
         self._set("original-title", latex_to_csl(self._get("origtitle")))
@@ -456,7 +468,10 @@ class _Mapper:
         self._set("publisher", "; ".join(p for p in publishers if p))
         place = _list(self._get("address") or self._get("location"))
         if self.entry_type == "patent":
-            self._set("jurisdiction", _list(self._get("location")))
+            countries = _list(self._get("location"))
+            self._set(
+                "jurisdiction", _COUNTRY_KEYS.sub(lambda m: _COUNTRIES[m.group(1)], countries)
+            )
             self._set("publisher-place", _list(self._get("address")))
         else:
             self._set("publisher-place", place)
@@ -578,7 +593,7 @@ def _month_number(month: str) -> int | None:
 
 def parse_edtf(value: str) -> dict[str, Any]:
     """A biblatex/EDTF date (``2004-03``, ``1939/1945``, ``1850~``, ``2000/..``) → CSL date."""
-    text = decode_latex(value).strip()
+    text = _identifier(value)  # not decode_latex: `~` means circa here, not a space
     circa = False
     parts: list[list[int]] = []
     for piece in text.split("/") if "/" in text else [text]:
@@ -589,13 +604,15 @@ def parse_edtf(value: str) -> dict[str, Any]:
         if not found:
             return {"literal": text}
         date = [int(found.group(1))]
-        for group in (found.group(2), found.group(3)):
-            if group is None:
-                break
-            number = int(group)
-            if number == 0:
-                break
-            date.append(number)
+        month, day = found.group(2), found.group(3)
+        if month is not None:
+            if not (1 <= int(month) <= 12 or 21 <= int(month) <= 24):  # 21-24: seasons
+                return {"literal": text}
+            date.append(int(month))
+            if day is not None:
+                if not 1 <= int(day) <= 31 or int(month) > 12:
+                    return {"literal": text}
+                date.append(int(day))
         circa = circa or found.group(4) in ("~", "%")
         parts.append(date)
     if not parts or len(parts) > 2:

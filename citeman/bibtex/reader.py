@@ -15,7 +15,7 @@ manager cannot use:
   file, exact line and a reason, and the other entries still load. A duplicate
   key keeps the first entry; keys that differ only in case are distinct;
 * the encoding is detected (UTF-8, UTF-8 with BOM, a declared ``coding:``, GBK,
-  cp1252, latin-1) and recorded; CRLF and CR line ends are read as LF.
+  cp1252, latin-1) and recorded; CRLF line ends are read as LF.
 
 Use cases::
 
@@ -300,8 +300,9 @@ class _Reader:
     def __init__(
         self, text: str, *, file: Path | None, first_line: int, macros: Mapping[str, str]
     ) -> None:
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\r\n" in text:
+            # Lines are counted at "\n", as the span scanner does; a lone "\r" is white space.
+            text = text.replace("\r\n", "\n")
         if "%" in text:
             text = _COMMENTED_BLOCK.sub(r"\1 ", text)
         self.text = text
