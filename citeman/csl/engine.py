@@ -5,7 +5,9 @@ Use cases::
     engine = Engine("chicago", items, output="text")
     engine.cite([CiteRef(id="Kotkin2017", locator="519")], note_index=1)
     # 'Stephen Kotkin, Stalin: Waiting for Hitler, 1929–1941 (Penguin Press, 2017), 519.'
-    engine.cite([CiteRef(id="Kotkin2017", locator="520")], note_index=2)   # 'Ibid., 520.'
+    engine.cite([CiteRef(id="Kotkin2017", locator="520")], note_index=2)
+    # 'Kotkin, Stalin: Waiting for Hitler, 1929–1941, 520.'  (CMOS 18 has no ibid;
+    # "chicago-notes-bibliography-subsequent-ibid" prints 'Ibid., 520.')
     engine.bibliography()                                                 # sorted entries
 
     # the whole document at once: disambiguation over exactly the works cited
@@ -19,6 +21,11 @@ needs to know every work that can be confused: ``cite()`` disambiguates over
 all the items given to the constructor (so pass only the works the document
 cites, and a note never changes once rendered); ``cite_all()`` disambiguates
 over the works its clusters cite.
+
+Outputs: "text" is plain text with the locale's curly quotes and no markup;
+"html" is the CSL test suite's markup (<i>, <b>, <sup>, small-caps spans,
+csl-* blocks) with data escaped (&#38; &#60; &#62;); "markdown" writes *italic*,
+**bold**, ^sup^, ~sub~ and backslash-escapes markdown's special characters.
 """
 
 from __future__ import annotations
