@@ -1,0 +1,322 @@
+"""The library index: a cache of library.bib and quotes/ that is never wrong.
+
+Every command reads the library through a :class:`LibraryIndex`::
+
+    from citeman.index import LibraryIndex
+
+    index = LibraryIndex(settings)          # .citeman/index.sqlite in the library
+    stats = index.refresh()                 # cheap when nothing changed
+    index.source("kotkin2014paradoxes")     # Source | None (keys are case-sensitive)
+    index.quotes()                          # every readable quote, by id
+    index.quote_problems()                  # QuoteFileErrors of files that do not read
+    index.closest_keys("kotkin2104")        # for "did you mean"
+
+The files stay the truth. :meth:`LibraryIndex.refresh` compares library.bib's
+size and mtime and every quote file's (one directory scan) with what it saw
+last time, and re-reads only what moved; a file whose bytes hash as before
+(``touch``) is not re-indexed, and a file written within two seconds of a scan
+is hashed again on the next one (same-tick edits). An append to library.bib
+parses only the new entries. A missing, damaged or other-version cache file is
+rebuilt silently. Two processes refreshing at once queue on SQLite's write lock
+(WAL mode, ``BEGIN IMMEDIATE``), and readers never see half a refresh.
+
+Searching is :mod:`citeman.search`; it queries :attr:`LibraryIndex.connection`.
+Importing this module does not import the BibTeX reader (nor citeproc,
+bibtexparser, lxml): they load only when library.bib must be parsed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from citeman.errors import QuoteFileError
+from citeman.index.bib_sync import BibState, sync_sources
+from citeman.index.db import (
+    DB_NAME,
+    discard_index_db,
+    is_damaged,
+    open_index_db,
+    write_transaction,
+)
+from citeman.index.quote_files import (
+    Snapshot,
+    SourceFactsCache,
+    delete_quote_row,
+    problem_from_json,
+    read_quote_files,
+    rows_citing,
+    scan_quote_dir,
+    settled,
+    stored_digests,
+    write_quote_row,
+)
+from citeman.models import LibrarySettings, Quote, Source
+
+if TYPE_CHECKING:
+    from citeman.bibtex.reader import BibProblem
+
+__all__ = ["LibraryIndex", "ProgressCallback", "RefreshStats"]
+
+#: progress(stage, done, total); stage is "sources" or "quotes".
+ProgressCallback = Callable[[str, int, int], None]
+#: Builds shorter than this show no progress.
+PROGRESS_AFTER_SECONDS = 1.0
+
+
+class RefreshStats(BaseModel):
+    """What one :meth:`LibraryIndex.refresh` did."""
+
+    sources_parsed: int = 0
+    quotes_indexed: int = 0
+    quotes_removed: int = 0
+    rebuilt: bool = False
+    seconds: float = 0.0
+
+
+def _bib_stat(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _bib_unchanged(stat: tuple[int, int] | None, state: BibState) -> bool:
+    if stat is None:
+        return state.size == -1
+    return stat == (state.size, state.mtime_ns) and state.mtime_ns != -1
+
+
+class LibraryIndex:
+    """The read side of a library, backed by ``settings.state_dir / "index.sqlite"``."""
+
+    def __init__(self, settings: LibrarySettings) -> None:
+        self.settings = settings
+        self.path = settings.state_dir / DB_NAME
+        self._conn: sqlite3.Connection | None = None
+
+    # -- the database ----------------------------------------------------------------
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open SQLite connection (for :mod:`citeman.search`; read it, do not write)."""
+        if self._conn is None:
+            self._conn = open_index_db(self.settings.state_dir)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> LibraryIndex:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _meta(self, name: str) -> Any:
+        row = self.connection.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, name: str, value: object) -> None:
+        self.connection.execute(
+            "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value)
+        )
+
+    # -- refreshing --------------------------------------------------------------------
+
+    def refresh(self, progress: ProgressCallback | None = None) -> RefreshStats:
+        """Bring the index up to date with the files; cheap when nothing changed.
+
+        ``progress`` is called as ``progress(stage, done, total)`` once a build has
+        taken over a second (a first build of a large library, say).
+        """
+        started = time.perf_counter()
+        try:
+            stats = self._refresh(progress, started)
+        except sqlite3.DatabaseError as exc:
+            if not is_damaged(exc):
+                raise  # locked for too long, disk full, read-only: not a reason to delete
+            # Damaged after it opened fine (a torn disk write, someone's editor):
+            # the files are the truth, so start again from them.
+            self.close()
+            discard_index_db(self.settings.state_dir)
+            stats = self._refresh(progress, started)
+            stats.rebuilt = True
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _refresh(self, progress: ProgressCallback | None, started: float) -> RefreshStats:
+        conn = self.connection
+        scan_ns = time.time_ns()
+        bib_path = self.settings.bib_path
+        bib_stat = _bib_stat(bib_path)
+        files = scan_quote_dir(self.settings.quotes_dir)
+        files_bytes = files.to_bytes()
+        if _bib_unchanged(bib_stat, BibState.from_json(self._meta("bib"))) and (
+            self._meta("quote_files") == files_bytes
+        ):
+            return RefreshStats()
+
+        def report(stage: str, done: int, total: int) -> None:
+            if progress is not None and time.perf_counter() - started > PROGRESS_AFTER_SECONDS:
+                progress(stage, done, total)
+
+        stats = RefreshStats()
+        with write_transaction(conn):
+            # Read the stored state again under the write lock: another process may
+            # have refreshed between our look and the lock.
+            bib_state = BibState.from_json(self._meta("bib"))
+            stored = self._meta("quote_files")
+            stats.rebuilt = stored is None
+            old = Snapshot.from_bytes(stored) if isinstance(stored, bytes) else Snapshot.empty()
+
+            changed_keys: set[str] = set()
+            if not _bib_unchanged(bib_stat, bib_state):
+                report("sources", 0, 1)
+                bib_state, changed_keys, stats.sources_parsed = sync_sources(
+                    conn, bib_path, bib_stat, bib_state
+                )
+                if bib_state.mtime_ns >= scan_ns - 2_000_000_000:
+                    bib_state.mtime_ns = -1  # racy: hash it again next time
+                self._set_meta("bib", bib_state.to_json())
+                report("sources", 1, 1)
+
+            facts = SourceFactsCache(conn)
+            changed, gone = files.changed_since(old)
+            if stats.rebuilt or len(changed) > 2000:
+                facts.preload()
+            known = stored_digests(conn, [*changed, *gone])
+            now = files.as_mapping()
+            written: set[int] = set()
+            for record in read_quote_files(
+                self.settings.quotes_dir,
+                changed,
+                {name: digest for name, (_, digest) in known.items()},
+                lambda done, total: report("quotes", done, total),
+            ):
+                if record.vanished:
+                    now.pop(record.name)
+                    gone.append(record.name)
+                    continue
+                now[record.name] = settled(record.size, record.mtime_ns, scan_ns)
+                if record.unchanged:
+                    continue  # touched, or saved with the same bytes
+                rowid = known[record.name][0] if record.name in known else None
+                written.add(
+                    write_quote_row(
+                        conn, rowid, record.name, record.digest, record.quote, record.problem, facts
+                    )
+                )
+                stats.quotes_indexed += 1
+            for name in gone:
+                if name in known:
+                    delete_quote_row(conn, known[name][0])
+                    stats.quotes_removed += 1
+            stats.quotes_indexed += self._reborrow(changed_keys, written, facts)
+            self._set_meta("quote_files", Snapshot.from_mapping(now).to_bytes())
+        return stats
+
+    def _reborrow(self, keys: set[str], written: set[int], facts: SourceFactsCache) -> int:
+        """Re-index the quotes citing sources whose authors, title or year changed."""
+        if not keys:
+            return 0
+        count = 0
+        for rowid, name, digest, data in rows_citing(self.connection, keys):
+            if rowid in written:
+                continue
+            write_quote_row(
+                self.connection, rowid, name, digest, Quote.model_validate_json(data), None, facts
+            )
+            count += 1
+        return count
+
+    # -- sources -----------------------------------------------------------------------
+
+    def source(self, key: str) -> Source | None:
+        """The source with citation key ``key`` (case-sensitive), or None."""
+        row = self.connection.execute("SELECT data FROM sources WHERE key = ?", (key,)).fetchone()
+        return Source.model_validate_json(row[0]) if row else None
+
+    def sources(self, keys: Iterable[str] | None = None) -> list[Source]:
+        """All sources in library.bib order, or those of ``keys`` in that order.
+
+        Unknown keys are skipped.
+        """
+        if keys is None:
+            rows = self.connection.execute("SELECT data FROM sources ORDER BY ord")
+            return [Source.model_validate_json(data) for (data,) in rows]
+        found = (self.source(key) for key in keys)
+        return [source for source in found if source is not None]
+
+    def source_keys(self) -> list[str]:
+        """The citation keys in library.bib order."""
+        return [key for (key,) in self.connection.execute("SELECT key FROM sources ORDER BY ord")]
+
+    def closest_keys(self, key: str, n: int = 5) -> list[str]:
+        """Up to ``n`` citation keys spelled like ``key``, best first (for "did you mean")."""
+        from rapidfuzz import fuzz, process, utils
+
+        matches = process.extract(
+            key,
+            self.source_keys(),
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=n,
+            score_cutoff=70,
+        )
+        return [match[0] for match in matches]
+
+    def bib_problems(self) -> list[BibProblem]:
+        """What the reader reported about library.bib (duplicate keys, bad blocks, …)."""
+        from citeman.bibtex.reader import BibProblem
+
+        rows = self.connection.execute("SELECT data FROM bib_problems ORDER BY ord")
+        return [BibProblem.model_validate_json(data) for (data,) in rows]
+
+    # -- quotes ------------------------------------------------------------------------
+
+    def quote(self, quote_id: str) -> Quote | None:
+        """The quote with ``quote_id``, or None (also when its file does not read)."""
+        row = self.connection.execute(
+            "SELECT data FROM quote_files WHERE id = ? ORDER BY name LIMIT 1", (quote_id,)
+        ).fetchone()
+        return Quote.model_validate_json(row[0]) if row else None
+
+    def quotes(self, ids: Iterable[str] | None = None) -> list[Quote]:
+        """All readable quotes sorted by id, or those of ``ids`` in that order (unknown skipped)."""
+        if ids is None:
+            rows = self.connection.execute(
+                "SELECT data FROM quote_files WHERE data IS NOT NULL ORDER BY id, name"
+            )
+            return [Quote.model_validate_json(data) for (data,) in rows]
+        found = (self.quote(quote_id) for quote_id in ids)
+        return [quote for quote in found if quote is not None]
+
+    def quote_ids(self) -> list[str]:
+        """The ids of the readable quotes, sorted."""
+        rows = self.connection.execute(
+            "SELECT id FROM quote_files WHERE id IS NOT NULL ORDER BY id, name"
+        )
+        return [quote_id for (quote_id,) in rows]
+
+    def quote_problems(self) -> list[QuoteFileError]:
+        """One error (file, line, field) per quote file that does not read, by file name."""
+        rows = self.connection.execute(
+            "SELECT problem FROM quote_files WHERE problem IS NOT NULL ORDER BY name"
+        )
+        return [problem_from_json(data) for (data,) in rows]
+

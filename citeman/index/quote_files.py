@@ -1,0 +1,398 @@
+"""Keeping the quote rows of the index in step with the files in quotes/.
+
+Use cases (all called by :meth:`citeman.index.LibraryIndex.refresh`):
+
+* :func:`scan_quote_dir` lists quotes/ with one ``os.scandir`` and a stat per
+  file (a :class:`Snapshot`). Comparing it with the snapshot stored at
+  the last refresh tells which files may have changed, without reading any.
+* :func:`read_quote_files` reads those files (in worker processes for a large
+  build); a file whose bytes hash as before (``touch``, an editor saving the
+  same text) is not re-indexed.
+* :func:`write_quote_row` / :func:`delete_quote_row` keep ``quote_files``,
+  ``quote_tags`` and the full-text table ``quotes_fts`` (same rowid) together.
+
+Racy timestamps: a file written within :data:`RACY_NS` of the scan may change
+again without its mtime moving (coarse clocks, same-tick edits), so its
+snapshot entry is stored with ``mtime_ns = -1``; the next refresh then reads
+and hashes it once more (the trick git uses for its index).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from stat import S_ISREG
+
+from citeman.errors import QuoteFileError
+from citeman.index.text import fold, fold_locator
+from citeman.models import Quote
+
+QUOTE_SUFFIX = ".md"
+RACY_NS = 2_000_000_000
+#: Below this many files to read, worker processes cost more than they save.
+PARALLEL_MIN_FILES = 3000
+_CHUNK = 500
+
+_YEAR = re.compile(r"\b(\d{4})\b")
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Snapshot:
+    """The quote files' names, sizes and mtimes, in directory order.
+
+    Kept as a list and two integer arrays (not a dict of tuples) because with
+    100,000 files the cheap path of every command, "nothing changed", is one
+    comparison of :meth:`to_bytes` with the stored bytes.
+    """
+
+    def __init__(self, names: list[str], sizes: array[int], mtimes: array[int]) -> None:
+        self.names = names
+        self.sizes = sizes
+        self.mtimes = mtimes
+
+    @classmethod
+    def empty(cls) -> Snapshot:
+        return cls([], array("q"), array("q"))
+
+    @classmethod
+    def from_mapping(cls, stats: Mapping[str, tuple[int, int]]) -> Snapshot:
+        names = list(stats)
+        sizes = array("q", (stats[name][0] for name in names))
+        return cls(names, sizes, array("q", (stats[name][1] for name in names)))
+
+    def as_mapping(self) -> dict[str, tuple[int, int]]:
+        return dict(zip(self.names, zip(self.sizes, self.mtimes, strict=True), strict=True))
+
+    def to_bytes(self) -> bytes:
+        names = "\0".join(self.names).encode("utf-8", "surrogateescape")
+        header = array("q", [len(self.names), len(names)]).tobytes()
+        return header + names + self.sizes.tobytes() + self.mtimes.tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Snapshot:
+        header = array("q")
+        header.frombytes(data[:16])
+        count, names_length = header
+        if not count:
+            return cls.empty()
+        names = data[16 : 16 + names_length].decode("utf-8", "surrogateescape").split("\0")
+        numbers = array("q")
+        numbers.frombytes(data[16 + names_length :])
+        return cls(names, numbers[:count], numbers[count:])
+
+    def changed_since(self, old: Snapshot) -> tuple[list[str], list[str]]:
+        """(names new or with another size/mtime, names gone) compared with ``old``."""
+        if self.names == old.names:
+            changed = [
+                name
+                for name, size, mtime, old_size, old_mtime in zip(
+                    self.names, self.sizes, self.mtimes, old.sizes, old.mtimes, strict=True
+                )
+                if size != old_size or mtime != old_mtime
+            ]
+            return changed, []
+        before = old.as_mapping()
+        now = self.as_mapping()
+        changed = [name for name, stat in now.items() if before.get(name) != stat]
+        return changed, [name for name in before if name not in now]
+
+
+def scan_quote_dir(quotes_dir: Path) -> Snapshot:
+    """The quote files (hidden and temporary files skipped) with their size and mtime."""
+    names: list[str] = []
+    sizes: array[int] = array("q")
+    mtimes: array[int] = array("q")
+    try:
+        fd = os.open(quotes_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
+        return Snapshot(names, sizes, mtimes)
+    try:
+        with os.scandir(fd) as entries:
+            listed = [e.name for e in entries]
+        stat = os.stat
+        for name in listed:
+            if not name.endswith(QUOTE_SUFFIX) or name.startswith("."):
+                continue
+            try:
+                info = stat(name, dir_fd=fd)
+            except OSError:  # deleted since the listing
+                continue
+            if S_ISREG(info.st_mode):
+                names.append(name)
+                sizes.append(info.st_size)
+                mtimes.append(info.st_mtime_ns)
+    finally:
+        os.close(fd)
+    return Snapshot(names, sizes, mtimes)
+
+
+def settled(size: int, mtime_ns: int, scan_ns: int) -> tuple[int, int]:
+    """The snapshot entry for a file seen at ``scan_ns``: racy mtimes are smudged."""
+    return (size, -1) if mtime_ns >= scan_ns - RACY_NS else (size, mtime_ns)
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """One quote file as read: its stat and hash, and the quote or the error.
+
+    ``unchanged``: the bytes hash as the index has them (nothing parsed);
+    ``vanished``: the file was deleted between the scan and the read.
+    """
+
+    name: str
+    size: int = 0
+    mtime_ns: int = -1
+    digest: str = ""
+    quote: Quote | None = None
+    problem: QuoteFileError | None = None
+    unchanged: bool = False
+    vanished: bool = False
+
+
+def read_quote_file_record(path: Path, known_digest: str | None = None) -> ReadFile:
+    """Read and hash one file; parse it unless its hash is ``known_digest``."""
+    from citeman.quotes import MAX_FILE_BYTES, quote_from_text, read_quote_file
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+            stat = os.fstat(handle.fileno())
+    except FileNotFoundError:
+        return ReadFile(path.name, vanished=True)
+    except OSError as exc:
+        error = QuoteFileError(f"cannot read the file: {exc.strerror or exc}", path)
+        return ReadFile(path.name, problem=error)
+    digest = file_digest(data)
+    if digest == known_digest:
+        return ReadFile(path.name, stat.st_size, stat.st_mtime_ns, digest, unchanged=True)
+    quote: Quote | None = None
+    problem: QuoteFileError | None = None
+    try:
+        if len(data) > MAX_FILE_BYTES:
+            quote = read_quote_file(path)  # raises the store's own error for this
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                quote = read_quote_file(path)  # the same: its error names the byte
+            else:
+                quote = quote_from_text(text, path)
+    except QuoteFileError as exc:
+        problem = exc
+    return ReadFile(path.name, stat.st_size, stat.st_mtime_ns, digest, quote, problem)
+
+
+def _read_chunk(jobs: list[tuple[Path, str | None]]) -> list[ReadFile]:
+    return [read_quote_file_record(path, digest) for path, digest in jobs]
+
+
+def read_quote_files(
+    quotes_dir: Path,
+    names: list[str],
+    known_digests: Mapping[str, str],
+    report: Callable[[int, int], None],
+) -> Iterator[ReadFile]:
+    """The files ``names`` read (and parsed when their hash is not the known one).
+
+    Many files (a first build) are read in worker processes: parsing YAML is
+    the bulk of the work and the processes share nothing.
+    """
+    jobs = [(quotes_dir / name, known_digests.get(name)) for name in names]
+    total = len(jobs)
+    workers = min(os.cpu_count() or 1, 8)
+    if total < PARALLEL_MIN_FILES or workers < 2:
+        for done, (path, digest) in enumerate(jobs, start=1):
+            yield read_quote_file_record(path, digest)
+            if done % _CHUNK == 0:
+                report(done, total)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [jobs[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
+    done = 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for records in pool.map(_read_chunk, chunks):
+            yield from records
+            done += len(records)
+            report(done, total)
+
+
+# -- rows --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What a quote row borrows from the works it cites (for search and year:)."""
+
+    authors: str
+    title: str
+    year: int | None
+
+
+class SourceFactsCache:
+    """Per-key :class:`SourceFacts` from the ``sources`` table, read on demand."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._facts: dict[str, SourceFacts | None] = {}
+
+    def preload(self) -> None:
+        """Read every source at once (cheaper than one query per key in a full build)."""
+        for key, authors, title, year in self._conn.execute(
+            "SELECT key, authors, title, year FROM sources"
+        ):
+            self._facts[key] = SourceFacts(authors, title, year)
+
+    def get(self, key: str | None) -> SourceFacts | None:
+        if key is None:
+            return None
+        if key not in self._facts:
+            row = self._conn.execute(
+                "SELECT authors, title, year FROM sources WHERE key = ?", (key,)
+            ).fetchone()
+            self._facts[key] = SourceFacts(*row) if row else None
+        return self._facts[key]
+
+    def forget(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._facts.pop(key, None)
+
+
+def problem_to_json(problem: QuoteFileError) -> str:
+    return json.dumps(
+        {
+            "problem": problem.problem,
+            "file": str(problem.file) if problem.file is not None else None,
+            "line": problem.line,
+            "field": problem.field,
+            "hint": problem.hint,
+        }
+    )
+
+
+def problem_from_json(data: str) -> QuoteFileError:
+    return QuoteFileError(**json.loads(data))
+
+
+def _quote_year(quote: Quote, cited: list[SourceFacts]) -> int | None:
+    for facts in cited:
+        if facts.year is not None:
+            return facts.year
+    found = _YEAR.search(quote.date or "")
+    return int(found.group(1)) if found else None
+
+
+def write_quote_row(
+    conn: sqlite3.Connection,
+    rowid: int | None,
+    name: str,
+    digest: str,
+    quote: Quote | None,
+    problem: QuoteFileError | None,
+    sources: SourceFactsCache,
+) -> int:
+    """Insert or replace the row of file ``name`` (``rowid`` None: a new file); its rowid."""
+    if rowid is not None:
+        delete_quote_row(conn, rowid)
+    if quote is None:
+        cursor = conn.execute(
+            "INSERT INTO quote_files (rowid, name, digest, problem) VALUES (?, ?, ?, ?)",
+            (rowid, name, digest, problem_to_json(problem) if problem else None),
+        )
+        return int(cursor.lastrowid or 0)
+    cited = [f for f in (sources.get(quote.source), sources.get(quote.quoted_in)) if f]
+    locator = quote.locator or quote.quoted_in_locator
+    locator_value: str | None = None
+    locator_text: str | None = None
+    if locator is not None:
+        from citeman.locators import format_locator
+
+        locator_value = fold_locator(locator.value)
+        locator_text = fold_locator(format_locator(locator))
+    cursor = conn.execute(
+        "INSERT INTO quote_files (rowid, name, digest, id, data, source, quoted_in, year,"
+        " locator_value, locator_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            rowid,
+            name,
+            digest,
+            quote.id,
+            quote.model_dump_json(),
+            quote.source,
+            quote.quoted_in,
+            _quote_year(quote, cited),
+            locator_value,
+            locator_text,
+        ),
+    )
+    new_rowid = int(cursor.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO quote_tags (quote_rowid, tag) VALUES (?, ?)",
+        [(new_rowid, fold(tag)) for tag in quote.tags],
+    )
+    conn.execute(
+        "INSERT INTO quotes_fts (rowid, text, note, speaker, tags, authors, title)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            new_rowid,
+            quote.text,
+            quote.note or "",
+            quote.speaker or "",
+            " ; ".join(quote.tags),
+            " ; ".join(f.authors for f in cited),
+            " ; ".join(f.title for f in cited),
+        ),
+    )
+    return new_rowid
+
+
+def delete_quote_row(conn: sqlite3.Connection, rowid: int) -> None:
+    conn.execute("DELETE FROM quote_files WHERE rowid = ?", (rowid,))
+    conn.execute("DELETE FROM quote_tags WHERE quote_rowid = ?", (rowid,))
+    conn.execute("DELETE FROM quotes_fts WHERE rowid = ?", (rowid,))
+
+
+def rows_citing(conn: sqlite3.Connection, keys: Iterable[str]) -> list[tuple[int, str, str, str]]:
+    """(rowid, name, digest, quote JSON) of the readable quotes citing any of ``keys``."""
+    found: dict[int, tuple[int, str, str, str]] = {}
+    keys = list(keys)
+    for start in range(0, len(keys), 500):
+        batch = keys[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        for row in conn.execute(
+            f"SELECT rowid, name, digest, data FROM quote_files WHERE data IS NOT NULL"
+            f" AND (source IN ({marks}) OR quoted_in IN ({marks}))",
+            batch + batch,
+        ):
+            found[row[0]] = row
+    return list(found.values())
+
+
+def stored_digests(conn: sqlite3.Connection, names: Iterable[str]) -> Mapping[str, tuple[int, str]]:
+    """``{name: (rowid, digest)}`` for the given file names that have rows."""
+    names = list(names)
+    if len(names) > 2000:
+        wanted = set(names)
+        return {
+            name: (rowid, digest)
+            for rowid, name, digest in conn.execute("SELECT rowid, name, digest FROM quote_files")
+            if name in wanted
+        }
+    found = {}
+    for name in names:
+        row = conn.execute(
+            "SELECT rowid, digest FROM quote_files WHERE name = ?", (name,)
+        ).fetchone()
+        if row:
+            found[name] = (row[0], row[1])
+    return found
