@@ -56,6 +56,15 @@ def test_undefined_macro_is_a_problem_and_keeps_its_name() -> None:
     assert "nowhere" in problem.message
 
 
+def test_macros_in_force_are_returned_for_parsing_an_appended_tail() -> None:
+    head = parse_bib_text('@String{Pub = "Penguin"}\n@book{a, publisher = pub}\n')
+    assert head.macros == {"pub": "Penguin"}
+    tail = parse_bib_text("@book{b, publisher = pub}\n", first_line=3, macros=head.macros)
+    assert tail.problems == []
+    assert tail.sources[0].csl["publisher"] == "Penguin"
+    assert tail.sources[0].line == 3
+
+
 def test_string_files_provide_macros(tmp_path: Path) -> None:
     strings = tmp_path / "definitions.bib"
     strings.write_text('@string{ahr = "American Historical Review"}\n', encoding="utf-8")

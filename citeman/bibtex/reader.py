@@ -90,13 +90,17 @@ class BibProblem(BaseModel):
 class BibLoadResult(BaseModel):
     """The entries of one .bib text, its problems, and how its bytes were decoded.
 
-    ``raw_blocks[i]`` is the text of ``sources[i]`` as it stands in the file.
+    ``raw_blocks[i]`` is the text of ``sources[i]`` as it stands in the file;
+    ``macros`` are the @string macros in force at the end of the text (names
+    lower-cased, values expanded), to parse an appended tail with
+    ``parse_bib_text(tail, macros=result.macros)``.
     """
 
     sources: list[Source] = Field(default_factory=list)
     problems: list[BibProblem] = Field(default_factory=list)
     encoding: str = "utf-8"
     raw_blocks: list[str] = Field(default_factory=list)
+    macros: dict[str, str] = Field(default_factory=dict)
 
 
 def entry_fingerprint(raw: str) -> str:
@@ -181,8 +185,12 @@ def parse_bib_text(
     """Entries and problems of BibTeX text; lines count from ``first_line``. Never raises."""
     reader = _Reader(text, file=file, first_line=first_line, macros=macros or {})
     reader.read()
-    return BibLoadResult(
-        sources=reader.sources, problems=reader.problems, raw_blocks=reader.raw_blocks
+    return BibLoadResult.model_construct(
+        sources=reader.sources,
+        problems=reader.problems,
+        encoding="utf-8",
+        raw_blocks=reader.raw_blocks,
+        macros=reader.macros,
     )
 
 
