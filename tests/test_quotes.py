@@ -123,7 +123,7 @@ INVALID = [
     ("duplicate-key.md", "tags", 4, "twice"),
     ("not-a-mapping.md", None, 2, "'key: value' lines"),
     ("python-tag.md", "x", 3, "could not determine a constructor"),
-    ("bad-added.md", "added", 3, "valid datetime"),
+    ("bad-added.md", "added", 3, "valid date"),
     ("bad-tag-item.md", "tags", 5, "a tag must be text"),
     ("not-utf8.md", None, 4, "not UTF-8"),
 ]
