@@ -160,7 +160,7 @@ def test_source_needed(cli: Any) -> None:
     ok(cli("add", "Words with no known source.", "--speaker", "Anonymous", "--id", "anon"))
     result = ok(cli("render", "anon", "--style", "chicago"))
     assert "[source needed]" in result.stdout
-    assert "no source" in result.stderr
+    assert "anon has no source: its note says [source needed]" in result.stderr
 
 
 def test_source_add_appends_bytes(cli: Any, library_dir: Path) -> None:

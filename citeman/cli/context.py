@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from citeman.errors import CitemanError, UnsafePathError
@@ -36,7 +37,7 @@ class CliState:
         return self._library
 
     def warn(self, message: str) -> None:
-        self.err.print(f"[yellow]warning:[/yellow] {message}", markup=True, highlight=False)
+        self.err.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False)
 
 
 def state(ctx: typer.Context) -> CliState:
@@ -48,7 +49,7 @@ def state(ctx: typer.Context) -> CliState:
 
 def report_error(err: Console, exc: CitemanError) -> None:
     err.print(
-        f"[bold red]error:[/bold red] {exc.message}", markup=True, highlight=False, soft_wrap=True
+        f"[bold red]error:[/bold red] {escape(exc.message)}", markup=True, highlight=False, soft_wrap=True
     )
     if exc.hint:
         err.print(f"  hint: {exc.hint}", markup=False, highlight=False, soft_wrap=True)
