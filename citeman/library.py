@@ -38,13 +38,13 @@ from citeman.errors import (
     UnknownKeyError,
     UnknownQuoteError,
 )
-from citeman.models import LibrarySettings, Quote, Source
+from citeman.models import LibrarySettings, OutputFormat, Quote, Source
 
 if TYPE_CHECKING:
     from citeman.check import CheckReport
     from citeman.index import LibraryIndex
     from citeman.quotes import QuoteStore
-    from citeman.render import OutputFormat, RenderedDocument
+    from citeman.render import RenderedDocument
     from citeman.search import SearchFilters, SearchHit
 
 LIBRARY_ENV = "CITEMAN_LIBRARY"

@@ -51,6 +51,9 @@ LocatorLabel = Literal[
     "volume",
 ]
 
+#: The output formats of ``cite render``.
+OutputFormat = Literal["text", "markdown", "html", "json"]
+
 #: A quote id is a file name stem: it can never name a path outside quotes/.
 QUOTE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 

@@ -49,7 +49,10 @@ def state(ctx: typer.Context) -> CliState:
 
 def report_error(err: Console, exc: CitemanError) -> None:
     err.print(
-        f"[bold red]error:[/bold red] {escape(exc.message)}", markup=True, highlight=False, soft_wrap=True
+        f"[bold red]error:[/bold red] {escape(exc.message)}",
+        markup=True,
+        highlight=False,
+        soft_wrap=True,
     )
     if exc.hint:
         err.print(f"  hint: {exc.hint}", markup=False, highlight=False, soft_wrap=True)

@@ -21,7 +21,7 @@ import typer
 
 from citeman.cli.context import inside_library, state
 from citeman.cli.find_cmd import filters_from_options
-from citeman.render import OutputFormat, format_document
+from citeman.models import OutputFormat
 from citeman.storage.atomic import atomic_write_text
 
 
@@ -49,6 +49,8 @@ def render(
     ] = None,
 ) -> None:
     """Render quotes with notes and a bibliography."""
+    from citeman.render import format_document
+
     cli = state(ctx)
     library = cli.library()
     if find is not None or tag:

@@ -30,9 +30,7 @@ from pydantic import BaseModel, Field
 
 from citeman.csl import CiteRef, Engine
 from citeman.csl.styles import resolve_style, style_title
-from citeman.models import Locator, Quote, Source
-
-OutputFormat = Literal["text", "markdown", "html", "json"]
+from citeman.models import Locator, OutputFormat, Quote, Source
 
 SOURCE_NEEDED = "[source needed]"
 QUOTED_IN = "quoted in "
