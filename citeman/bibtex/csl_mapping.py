@@ -332,9 +332,6 @@ class _Mapper:
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _get(self, name: str) -> str:
-        return self.fields.get(name, "")
-
     def _set(self, variable: str, value: str | None) -> None:
         if value:
             self.item[variable] = value
@@ -357,7 +354,7 @@ class _Mapper:
             if subtype in ("magazine", "newspaper"):
                 return f"article-{subtype}"
         if self.entry_type == "unpublished" and any(
-            self._get(name) for name in ("eventdate", "eventtitle", "venue")
+            self.fields.get(name, "") for name in ("eventdate", "eventtitle", "venue")
         ):
             return "speech"
         return CSL_TYPES.get(self.entry_type, "document")
@@ -367,7 +364,7 @@ class _Mapper:
     def _map_names(self) -> None:
         truncated: list[str] = []
         editor_variable = "editor"
-        if self._get("editortype").strip().lower() == "director":
+        if self.fields.get("editortype", "").strip().lower() == "director":
             editor_variable = "director"
         for field, variable in (
             ("author", "author"),
@@ -375,7 +372,7 @@ class _Mapper:
             ("translator", "translator"),
             ("bookauthor", "container-author"),
         ):
-            value = self._get(field)
+            value = self.fields.get(field, "")
             if not value:
                 continue
             names, et_al = split_name_list(value)
@@ -404,48 +401,48 @@ class _Mapper:
         else:
             self._set("title", own)
         if self.csl_type in _ARTICLE_TYPES or self.entry_type == "suppperiodical":
-            journal = self._get("journaltitle") or self._get("journal")
+            journal = self.fields.get("journaltitle", "") or self.fields.get("journal", "")
             if journal:
-                subtitle = self._get("journalsubtitle")
+                subtitle = self.fields.get("journalsubtitle", "")
                 self._set(
                     "container-title",
                     _join_title(
                         [latex_to_csl(journal), latex_to_csl(subtitle) if subtitle else ""], ": "
                     ),
                 )
-            self._set("container-title-short", latex_to_csl(self._get("shortjournal")))
+            self._set("container-title-short", latex_to_csl(self.fields.get("shortjournal", "")))
         elif "container-title" not in self.item and self.csl_type != "book":
             self._set("container-title", book)  # @misc{…, booktitle=…}; a book is no part
         self._set("title-short", self._short_title())
-        self._set("collection-title", latex_to_csl(self._get("series")))
-        self._set("original-title", latex_to_csl(self._get("origtitle")))
-        event = latex_to_csl(self._get("eventtitle"))
+        self._set("collection-title", latex_to_csl(self.fields.get("series", "")))
+        self._set("original-title", latex_to_csl(self.fields.get("origtitle", "")))
+        event = latex_to_csl(self.fields.get("eventtitle", ""))
         self._set("event-title", event)
         self._set("event", event)
 
     def _short_title(self) -> str:
-        if self._get("shorttitle"):
-            return latex_to_csl(self._get("shorttitle"))
+        if self.fields.get("shorttitle", ""):
+            return latex_to_csl(self.fields.get("shorttitle", ""))
         title = self.item.get("title", "")
-        if self._get("subtitle") and not self._get("maintitle"):
-            return latex_to_csl(self._get("title"))
+        if self.fields.get("subtitle", "") and not self.fields.get("maintitle", ""):
+            return latex_to_csl(self.fields.get("title", ""))
         head, colon, _rest = title.partition(": ")
         return head if colon and "<" not in head else ""
 
     def _map_numbers(self) -> None:
         plain = decode_latex
-        number = plain(self._get("number"))
-        issue = plain(self._get("issue"))
+        number = plain(self.fields.get("number", ""))
+        issue = plain(self.fields.get("issue", ""))
         if self.csl_type in _ARTICLE_TYPES or self.entry_type == "periodical":
             self._set("issue", ", ".join(p for p in (number, issue) if p))
         else:
             self._set("issue", issue)
             target = "collection-number" if self.entry_type in _BOOK_LIKE else "number"
             self._set(target, number)
-        volume = plain(self._get("volume"))
-        part = plain(self._get("part"))
+        volume = plain(self.fields.get("volume", ""))
+        part = plain(self.fields.get("part", ""))
         self._set("volume", f"{volume}.{part}" if volume and part else volume)
-        pages = plain(self._get("pages"))
+        pages = plain(self.fields.get("pages", ""))
         self._set("page", _DASHES.sub("-", pages) if pages else "")
         get = self.fields.get
         for field, variable in _PLAIN_NUMBERS:
@@ -454,38 +451,38 @@ class _Mapper:
                 self._set(variable, plain(value))
 
     def _map_publication(self) -> None:
-        howpublished = self._get("howpublished")
+        howpublished = self.fields.get("howpublished", "")
         url_only = _URL_COMMAND.match(howpublished) if howpublished else None
         publishers = [
-            _list(self._get(field))
+            _list(self.fields.get(field, ""))
             for field in ("school", "institution", "organization")
-            if self._get(field)
+            if self.fields.get(field, "")
         ]
         if howpublished and not url_only:
             publishers.append(decode_latex(howpublished))
-        if self._get("publisher"):
-            publishers.append(_list(self._get("publisher")))
+        if self.fields.get("publisher", ""):
+            publishers.append(_list(self.fields.get("publisher", "")))
         self._set("publisher", "; ".join(p for p in publishers if p))
-        place = _list(self._get("address") or self._get("location"))
+        place = _list(self.fields.get("address", "") or self.fields.get("location", ""))
         if self.entry_type == "patent":
-            countries = _list(self._get("location"))
+            countries = _list(self.fields.get("location", ""))
             self._set(
                 "jurisdiction", _COUNTRY_KEYS.sub(lambda m: _COUNTRIES[m.group(1)], countries)
             )
-            self._set("publisher-place", _list(self._get("address")))
+            self._set("publisher-place", _list(self.fields.get("address", "")))
         else:
             self._set("publisher-place", place)
-        self._set("original-publisher", _list(self._get("origpublisher")))
-        self._set("original-publisher-place", _list(self._get("origlocation")))
-        self._set("event-place", _list(self._get("venue")))
-        kind = self._get("type")
+        self._set("original-publisher", _list(self.fields.get("origpublisher", "")))
+        self._set("original-publisher-place", _list(self.fields.get("origlocation", "")))
+        self._set("event-place", _list(self.fields.get("venue", "")))
+        kind = self.fields.get("type", "")
         genre = _LOCALISATION_KEYS.get(kind.strip().lower(), decode_latex(kind)) if kind else ""
         self._set("genre", genre or _THESIS_GENRES.get(self.entry_type, ""))
-        if url_only and not self._get("url"):
+        if url_only and not self.fields.get("url", ""):
             self._set("URL", _identifier(url_only.group(1)))
 
     def _map_dates(self) -> None:
-        date = self._get("date")
+        date = self.fields.get("date", "")
         issued = parse_edtf(date) if date else self._year_month_day()
         if issued:
             self.item["issued"] = issued
@@ -494,21 +491,21 @@ class _Mapper:
             ("origdate", "original-date"),
             ("eventdate", "event-date"),
         ):
-            value = self._get(field)
+            value = self.fields.get(field, "")
             if value:
                 self.item[variable] = parse_edtf(value)
-        status = self._get("pubstate")
+        status = self.fields.get("pubstate", "")
         if status:
             self._set(
                 "status", _LOCALISATION_KEYS.get(status.strip().lower(), decode_latex(status))
             )
 
     def _year_month_day(self) -> dict[str, Any] | None:
-        year = decode_latex(self._get("year"))
+        year = decode_latex(self.fields.get("year", ""))
         if not year:
             return None
-        month = _month_number(decode_latex(self._get("month")))
-        day_text = decode_latex(self._get("day"))
+        month = _month_number(decode_latex(self.fields.get("month", "")))
+        day_text = decode_latex(self.fields.get("day", ""))
         day = int(day_text) if day_text.isdigit() and 1 <= int(day_text) <= 31 else None
         if found := _YEAR.match(year):
             parts = [int(found.group(1))]
@@ -529,29 +526,37 @@ class _Mapper:
         return {"literal": year}
 
     def _map_identifiers(self) -> None:
-        doi = _identifier(self._get("doi"))
+        doi = _identifier(self.fields.get("doi", ""))
         self._set("DOI", _DOI_PREFIX.sub("", doi))
         get = self.fields.get
         for field, variable in _IDENTIFIERS:
             value = get(field)
             if value:
                 self._set(variable, _identifier(value))
-        url = self._get("url")
+        url = self.fields.get("url", "")
         if url:
             command = _URL_COMMAND.match(url)
             self._set("URL", _identifier(command.group(1) if command else url))
-        elif self._get("eprint"):
-            kind = (self._get("eprinttype") or self._get("archiveprefix")).strip().lower()
+        elif self.fields.get("eprint", ""):
+            kind = (
+                (self.fields.get("eprinttype", "") or self.fields.get("archiveprefix", ""))
+                .strip()
+                .lower()
+            )
             pattern = _EPRINT_URLS.get(kind)
             if pattern:
-                self._set("URL", pattern.format(_identifier(self._get("eprint"))))
+                self._set("URL", pattern.format(_identifier(self.fields.get("eprint", ""))))
 
     def _map_notes(self) -> None:
-        notes = [latex_to_csl(self._get("note"))]
+        notes = [latex_to_csl(self.fields.get("note", ""))]
         if self.entry_type != "periodical":
-            notes.append(latex_to_csl(self._get("addendum")))
+            notes.append(latex_to_csl(self.fields.get("addendum", "")))
         self._set("note", _join_title([n for n in notes if n], ". "))
-        language = self._get("langid") or self._get("hyphenation") or self._get("language")
+        language = (
+            self.fields.get("langid", "")
+            or self.fields.get("hyphenation", "")
+            or self.fields.get("language", "")
+        )
         if language:
             plain = decode_latex(language)
             self._set("language", _LANGUAGES.get(plain.strip().lower(), plain))

@@ -36,6 +36,8 @@ from citeman.bibtex.latex import decode_latex
 
 __all__ = ["split_name_list", "split_names"]
 
+# Names with nothing for LaTeX decoding or brace rules to do.
+_PLAIN_NAME = re.compile(r"(?:[^{}\\~$`'\-]|'(?!')|-(?!-))*")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _COMMA = re.compile(r",")
 _WORD_BREAK = re.compile(r"[\s~]+")
@@ -123,18 +125,30 @@ def _is_lower(word: str) -> bool:
     return False
 
 
+def _plain_words(text: str) -> list[str]:
+    return text.split()
+
+
+def _plain_text(text: str) -> str:
+    return text
+
+
 @lru_cache(maxsize=65536)  # a library names the same people over and over
 def _parse_name(raw: str) -> dict[str, str]:
-    if _is_single_group(raw):
+    if _PLAIN_NAME.fullmatch(raw):
+        # The common case (``Kotkin, Stephen``): no braces, nothing to decode.
+        parts, words_of, decode = raw.split(","), _plain_words, _plain_text
+    elif _is_single_group(raw):
         literal = decode_latex(raw[1:-1])
         return {"literal": literal} if literal else {}
-    parts = [p.strip() for p in _split_at_depth_zero(raw, _COMMA)]
+    else:
+        parts, words_of, decode = _split_at_depth_zero(raw, _COMMA), _words, decode_latex
     first: list[str]
     von: list[str]
     last: list[str]
     jr: list[str] = []
     if len(parts) == 1:
-        words = _words(parts[0])
+        words = words_of(parts[0])
         lower = [i for i, w in enumerate(words[:-1]) if _is_lower(w)]
         if lower:
             first, von, last = (
@@ -145,15 +159,15 @@ def _parse_name(raw: str) -> dict[str, str]:
         else:
             first, von, last = words[:-1], [], words[-1:]
     else:
-        head = _words(parts[0])
+        head = words_of(parts[0])
         lower = [i for i, w in enumerate(head[:-1]) if _is_lower(w)]
         cut = lower[-1] + 1 if lower and lower[0] == 0 else 0
         von, last = head[:cut], head[cut:]
         if len(parts) == 2:
-            first = _words(parts[1])
+            first = words_of(parts[1])
         else:
-            jr = _words(parts[1])
-            first = _words(", ".join(parts[2:]))
+            jr = words_of(parts[1])
+            first = words_of(", ".join(parts[2:]))
     name: dict[str, str] = {}
     for csl_part, words in (
         ("family", last),
@@ -161,9 +175,10 @@ def _parse_name(raw: str) -> dict[str, str]:
         ("non-dropping-particle", von),
         ("suffix", jr),
     ):
-        decoded = decode_latex(" ".join(words))
-        if decoded:
-            name[csl_part] = decoded
+        if words:
+            decoded = decode(" ".join(words))
+            if decoded:
+                name[csl_part] = decoded
     if "family" not in name and "given" in name:
         # "von Last," with an empty Last, or ", First": keep the person findable.
         name["family"] = name.pop("given")
