@@ -151,16 +151,10 @@ def check_library(library: Library) -> CheckReport:
         _check_keys(quote, sources, library, report)
         fingerprint = (_normalized_words(quote.text), quote.source)
         if fingerprint in seen_text:
-            add(
-                Finding(
-                    severity="error",
-                    kind="duplicate-quote",
-                    quote_id=quote.id,
-                    file=library.store.path_for(quote.id),
-                    message=f"quote {quote.id} repeats quote {seen_text[fingerprint]}"
-                    " (same words, same source)",
-                )
+            message = (
+                f"quote {quote.id} repeats quote {seen_text[fingerprint]} (same words, same source)"
             )
+            add(_quote_error(library, quote, "duplicate-quote", quote.source, message))
         else:
             seen_text[fingerprint] = quote.id
         _check_locators(quote, sources, library, report)
@@ -179,6 +173,19 @@ def check_library(library: Library) -> CheckReport:
     return report
 
 
+def _quote_error(
+    library: Library, quote: Quote, kind: FindingKind, key: str | None, message: str
+) -> Finding:
+    return Finding(
+        severity="error",
+        kind=kind,
+        key=key,
+        quote_id=quote.id,
+        file=library.store.path_for(quote.id),
+        message=message,
+    )
+
+
 def _check_keys(
     quote: Quote, sources: dict[str, Source], library: Library, report: CheckReport
 ) -> None:
@@ -186,16 +193,8 @@ def _check_keys(
         if key not in sources:
             close = library.index.closest_keys(key, 3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            report.findings.append(
-                Finding(
-                    severity="error",
-                    kind="missing-key",
-                    key=key,
-                    quote_id=quote.id,
-                    file=library.store.path_for(quote.id),
-                    message=f"quote {quote.id} cites '{key}', which is not in library.bib{hint}",
-                )
-            )
+            message = f"quote {quote.id} cites '{key}', which is not in library.bib{hint}"
+            report.findings.append(_quote_error(library, quote, "missing-key", key, message))
 
 
 def _check_locators(
@@ -209,14 +208,10 @@ def _check_locators(
             continue
         outside = [p for p in locator_pages(locator) if not bounds[0] <= p <= bounds[1]]
         if outside:
+            message = (
+                f"quote {quote.id}: page {outside[0]} is outside {key}'s pages"
+                f" {bounds[0]}–{bounds[1]}"
+            )
             report.findings.append(
-                Finding(
-                    severity="error",
-                    kind="locator-out-of-range",
-                    key=key,
-                    quote_id=quote.id,
-                    file=library.store.path_for(quote.id),
-                    message=f"quote {quote.id}: page {outside[0]} is outside {key}'s pages"
-                    f" {bounds[0]}–{bounds[1]}",
-                )
+                _quote_error(library, quote, "locator-out-of-range", key, message)
             )

@@ -312,3 +312,24 @@ def test_example_library_renders_in_chicago() -> None:
     assert any("churchill" in line for line in found.stdout.split())
     germany = run_cite("find", "--tag", "germany", "--ids", cwd=REPO)
     assert any("ahmann" in line for line in germany.stdout.split())
+
+
+def test_source_set_and_remove_splice_only_their_bytes(cli: Any, library_dir: Path) -> None:
+    bib = library_dir / "library.bib"
+    before = bib.read_text(encoding="utf-8")
+    ok(cli("source", "set", "kotkin2017waiting", "pagetotal", "1154"))
+    after = bib.read_text(encoding="utf-8")
+    assert after.replace("  pagetotal = {1154},\n", "", 1) == before
+    shown = json.loads(ok(cli("source", "show", "kotkin2017waiting", "--json")).output)
+    assert shown["number-of-pages"] == "1154"
+
+    ok(cli("source", "set", "kotkin2017waiting", "pagetotal", "--remove"))
+    assert bib.read_text(encoding="utf-8") == before
+
+    ok(cli("add", RIDDLE, "--source", "ahmann2007germany", "--id", "cites-ahmann"))
+    refused = cli("source", "remove", "ahmann2007germany")
+    assert refused.exit_code == 5 and "cites-ahmann" in refused.stderr
+    ok(cli("source", "remove", "kotkin2014paradoxes"))
+    assert "kotkin2014paradoxes" not in bib.read_text(encoding="utf-8")
+    assert "kotkin2017waiting" in bib.read_text(encoding="utf-8")
+    assert cli("source", "show", "kotkin2014paradoxes").exit_code == 3
