@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citeman.bibtex import entry_to_csl, load_bib
 
@@ -577,3 +579,28 @@ def test_dates(fields: dict[str, str], issued: dict[str, Any] | None, status: st
 def test_field_cases(entry_type: str, fields: dict[str, str], expected: dict[str, Any]) -> None:
     csl = entry_to_csl("k", entry_type, fields)
     assert {name: csl.get(name) for name in expected} == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["article", "book", "inbook", "patent", "misc", "unpublished", "periodical"]),
+    st.dictionaries(
+        st.sampled_from(
+            ["author", "editor", "title", "subtitle", "maintitle", "booktitle", "date", "year",
+             "month", "day", "pages", "number", "issue", "volume", "doi", "url", "eprint",
+             "eprinttype", "howpublished", "type", "langid", "location", "publisher", "pubstate",
+             "urldate", "journal", "shorttitle", "note", "addendum", "series", "issuetitle"]
+        ),
+        st.text(max_size=20) | st.sampled_from(["1984--86", "2004-13", "{X} and others", "~"]),
+        max_size=10,
+    ),
+)  # fmt: skip
+def test_arbitrary_fields_always_map(entry_type: str, fields: dict[str, str]) -> None:
+    csl = entry_to_csl("k", entry_type, fields)
+    assert csl["id"] == "k" and csl["type"]
+    for variable in ("issued", "accessed"):
+        if variable in csl:
+            date = csl[variable]
+            assert "literal" in date or all(
+                all(isinstance(part, int) for part in parts) for parts in date["date-parts"]
+            )
