@@ -574,6 +574,10 @@ def test_dates(fields: dict[str, str], issued: dict[str, Any] | None, status: st
         ("book", {"title": "Der Weg", "subtitle": "Eine Geschichte", "titleaddon": "Band 1"},
          {"title": "Der Weg: Eine Geschichte. Band 1", "title-short": "Der Weg"}),
         ("book", {"langid": "ngerman"}, {"language": "de-DE"}),
+        ("book", {"title": "{A: B} and more: Sub"},
+         {"title-short": '<span class="nocase">A: B</span> and more'}),
+        ("book", {"title": r"\emph{Pravda}: a paper"}, {"title-short": "<i>Pravda</i>"}),
+        ("book", {"title": "No colon"}, {"title-short": None}),
     ],
 )  # fmt: skip
 def test_field_cases(entry_type: str, fields: dict[str, str], expected: dict[str, Any]) -> None:

@@ -248,6 +248,7 @@ def test_utf8_bom(tmp_path: Path) -> None:
     bib = tmp_path / "bom.bib"
     bib.write_bytes(b"\xef\xbb\xbf" + ENTRY.encode("utf-8"))
     result = load_bib(bib)
+    assert result.problems == []
     assert result.encoding == "utf-8-sig"
     assert result.sources[0].key == "k"
     assert result.sources[0].line == 1
@@ -259,6 +260,9 @@ def test_latin1_and_cp1252(tmp_path: Path) -> None:
     bib.write_bytes(ENTRY.replace("Straße", "“Straße”").encode("cp1252"))
     result = load_bib(bib)
     assert result.encoding == "cp1252"
+    (problem,) = result.problems  # a guess, said out loud
+    assert (problem.kind, problem.file, problem.line) == ("encoding", bib, None)
+    assert str(problem).startswith(f"{bib}: not valid UTF-8")
     assert result.sources[0].csl["author"] == [{"family": "Müller", "given": "Jürgen"}]
     assert result.sources[0].csl["title"] == "“Straße”"
 
@@ -268,6 +272,7 @@ def test_declared_encoding_wins(tmp_path: Path) -> None:
     text = "% -*- coding: latin-9-unix -*-\n" + ENTRY.replace("ü", "Š")
     bib.write_bytes(text.encode("iso8859-15"))
     result = load_bib(bib)
+    assert result.problems == []
     assert result.encoding == "latin9"
     assert result.sources[0].csl["author"][0]["family"] == "MŠller"
     assert result.sources[0].line == 2
@@ -278,6 +283,7 @@ def test_gbk(tmp_path: Path) -> None:
     bib.write_bytes("@book{k,\n  author = {鲁迅},\n  title = {呐喊},\n}\n".encode("gbk"))
     result = load_bib(bib)
     assert result.encoding == "gbk"
+    assert [p.kind for p in result.problems] == ["encoding"]
     assert result.sources[0].csl["title"] == "呐喊"
 
 

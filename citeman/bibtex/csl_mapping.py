@@ -387,9 +387,11 @@ class _Mapper:
         own = self._title("")
         main = self._title("main")
         book = self._title("book")
+        title_prefix = ""  # whose title (and subtitle) the CSL title is
         if self.entry_type == "periodical":
             self._set("container-title", own)
             self._set("title", self._title("issue"))
+            title_prefix = "issue"
         elif self.entry_type in _CHAPTER_LIKE:
             self._set("title", own)
             self._set("container-title", main or book)
@@ -398,6 +400,7 @@ class _Mapper:
         elif main:
             self._set("title", main)
             self._set("volume-title", own)
+            title_prefix = "main"
         else:
             self._set("title", own)
         if self.csl_type in _ARTICLE_TYPES or self.entry_type == "suppperiodical":
@@ -413,21 +416,22 @@ class _Mapper:
             self._set("container-title-short", latex_to_csl(self.fields.get("shortjournal", "")))
         elif "container-title" not in self.item and self.csl_type != "book":
             self._set("container-title", book)  # @misc{…, booktitle=…}; a book is no part
-        self._set("title-short", self._short_title())
+        self._set("title-short", self._short_title(title_prefix))
         self._set("collection-title", latex_to_csl(self.fields.get("series", "")))
         self._set("original-title", latex_to_csl(self.fields.get("origtitle", "")))
         event = latex_to_csl(self.fields.get("eventtitle", ""))
         self._set("event-title", event)
         self._set("event", event)
 
-    def _short_title(self) -> str:
-        if self.fields.get("shorttitle", ""):
-            return latex_to_csl(self.fields.get("shorttitle", ""))
-        title = self.item.get("title", "")
-        if self.fields.get("subtitle", "") and not self.fields.get("maintitle", ""):
-            return latex_to_csl(self.fields.get("title", ""))
-        head, colon, _rest = title.partition(": ")
-        return head if colon and "<" not in head else ""
+    def _short_title(self, prefix: str) -> str:
+        """``shorttitle``; else the title without its subtitle (given apart, or after ``: ``)."""
+        if self.fields.get("shorttitle"):
+            return latex_to_csl(self.fields["shorttitle"])
+        title = self.fields.get(prefix + "title", "")
+        if self.fields.get(prefix + "subtitle"):
+            return latex_to_csl(title)
+        colon = _top_level_colon(title)
+        return latex_to_csl(title[:colon]) if colon > 0 else ""
 
     def _map_numbers(self) -> None:
         plain = decode_latex
@@ -574,6 +578,17 @@ def _join_title(parts: list[str], joiner: str) -> str:
 
 
 @lru_cache(maxsize=16384)  # publishers and places repeat
+def _top_level_colon(text: str) -> int:
+    """Where the first ``: `` outside braces is in LaTeX text, or -1."""
+    start = 0
+    while (colon := text.find(": ", start)) >= 0:
+        before = text[:colon]
+        if before.count("{") - before.count("\\{") == before.count("}") - before.count("\\}"):
+            return colon
+        start = colon + 2
+    return -1
+
+
 def _list(value: str) -> str:
     """A biblatex list (``London and New York``) → ``London; New York``."""
     if not value:

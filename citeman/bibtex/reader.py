@@ -125,10 +125,18 @@ def decode_bib_bytes(data: bytes) -> tuple[str, str]:
     the non-ASCII bytes come in pairs as Chinese text does; cp1252; latin-1
     (which decodes any byte).
     """
+    text, encoding, _guessed = _decode_bytes(data)
+    return text, encoding
+
+
+def _decode_bytes(data: bytes) -> tuple[str, str, bool]:
+    """Like :func:`decode_bib_bytes`, and whether the encoding is a guess."""
     if data.startswith(_BOM):
-        return data[len(_BOM) :].decode("utf-8", "replace"), "utf-8-sig"
+        body = data[len(_BOM) :]
+        text = body.decode("utf-8", "replace")
+        return text, "utf-8-sig", "\ufffd" in text and b"\xef\xbf\xbd" not in body
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
         pass
     declared = _DECLARED_ENCODING.search(data[:2000])
@@ -137,19 +145,19 @@ def decode_bib_bytes(data: bytes) -> tuple[str, str]:
         name = re.sub(r"-(unix|dos|mac)$", "", name)
         for candidate in (name, name.replace("-", "")):
             try:
-                return data.decode(candidate), candidate
+                return data.decode(candidate), candidate, False
             except (LookupError, UnicodeDecodeError):
                 continue
     runs = _HIGH_BYTE_RUNS.findall(data)
     if runs and sum(len(run) % 2 == 0 for run in runs) >= 0.9 * len(runs):
         try:
-            return data.decode("gbk"), "gbk"
+            return data.decode("gbk"), "gbk", True
         except UnicodeDecodeError:
             pass
     try:
-        return data.decode("cp1252"), "cp1252"
+        return data.decode("cp1252"), "cp1252", True
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        return data.decode("latin-1"), "latin-1", True
 
 
 # -- loading -----------------------------------------------------------------------------
@@ -168,7 +176,17 @@ def load_bib(path: Path, *, string_files: Sequence[Path] = ()) -> BibLoadResult:
         reader.read()
         macros = reader.macros
         problems.extend(p for p in reader.problems if p.kind == "parse")
-    text, encoding = decode_bib_bytes(Path(path).read_bytes())
+    text, encoding, guessed = _decode_bytes(Path(path).read_bytes())
+    if guessed:
+        problems.append(
+            BibProblem(
+                file=path,
+                kind="encoding",
+                message=f"not valid UTF-8 and no encoding declared: read as {encoding}; check "
+                "accented letters, then convert the file to UTF-8 or add a line "
+                "'% Encoding: <name>' at its top",
+            )
+        )
     result = parse_bib_text(text, file=path, macros=macros)
     result.encoding = encoding
     result.problems[:0] = problems
