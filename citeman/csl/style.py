@@ -28,7 +28,9 @@ from platformdirs import user_cache_dir
 
 from citeman.csl.locale import CSL_NS, LocaleData, local_name
 from citeman.csl.nodes import Element, compile_children
+from citeman.csl.safe_xml import check_style_xml
 from citeman.csl.styles import resolve_style
+from citeman.storage.atomic import atomic_write
 
 
 @dataclass
@@ -152,10 +154,11 @@ def load_style(
 ) -> CompiledStyle:
     """A compiled style from an id, alias, path or XML text; cached in memory and on disk."""
     if isinstance(style, str) and style.lstrip().startswith("<"):
-        xml = style.encode("utf-8")
+        xml, origin = style.encode("utf-8"), "text"
         disk_cache = False
     else:
-        xml = resolve_style(style).read_bytes()
+        path = resolve_style(style)
+        xml, origin = path.read_bytes(), str(path)
     key = hashlib.sha256(xml + f"\0{locale}\0{_code_fingerprint()}".encode()).hexdigest()
     compiled = _MEMORY.get(key)
     if compiled is not None:
@@ -168,6 +171,7 @@ def load_style(
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             compiled = None
     if compiled is None:
+        check_style_xml(xml, origin)
         compiled = compile_style(xml, locale)
         if disk_cache:
             _write_cache(cache_file, compiled)
@@ -178,9 +182,7 @@ def load_style(
 def _write_cache(cache_file: Path, compiled: CompiledStyle) -> None:
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(cache_file)
+        data = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(cache_file, data)
     except OSError:
         pass  # a read-only cache folder only costs speed
