@@ -303,3 +303,24 @@ def test_a_refresh_waits_for_another_writer(index: LibraryIndex) -> None:
     assert (stats.quotes_indexed, stats.rebuilt) == (1, False)
     thread.join()
     other.close()
+
+
+def test_a_writer_holding_the_lock_too_long_is_reported_not_deleted(
+    index: LibraryIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citeman.errors import LockTimeoutError
+    from citeman.index import db
+
+    index.refresh()
+    index.close()
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(index.settings.state_dir / DB_NAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    write_quote(index.settings.root, "late", "Late words.")
+    waiting = LibraryIndex(index.settings)
+    with pytest.raises(LockTimeoutError):
+        waiting.refresh()
+    other.execute("ROLLBACK")
+    other.close()
+    assert waiting.refresh().quotes_indexed == 1  # the same file, now free: not rebuilt
+    assert waiting.quote_ids() == ["late", "paradox", "riddle"]

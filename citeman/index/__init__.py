@@ -190,8 +190,9 @@ class LibraryIndex:
                 bib_state, changed_keys, stats.sources_parsed = sync_sources(
                     conn, bib_path, bib_stat, bib_state
                 )
-                if bib_state.mtime_ns >= scan_ns - 2_000_000_000:
-                    bib_state.mtime_ns = -1  # racy: hash it again next time
+                bib_state.size, bib_state.mtime_ns = settled(
+                    bib_state.size, bib_state.mtime_ns, scan_ns
+                )
                 self._set_meta("bib", bib_state.to_json())
                 report("sources", 1, 1)
 
@@ -200,7 +201,7 @@ class LibraryIndex:
             if stats.rebuilt or len(changed) > 2000:
                 facts.preload()
             known = stored_digests(conn, [*changed, *gone])
-            now = files.as_mapping()
+            seen: dict[str, tuple[int, int]] = {}
             written: set[int] = set()
             for record in read_quote_files(
                 self.settings.quotes_dir,
@@ -209,10 +210,9 @@ class LibraryIndex:
                 lambda done, total: report("quotes", done, total),
             ):
                 if record.vanished:
-                    now.pop(record.name)
                     gone.append(record.name)
                     continue
-                now[record.name] = settled(record.size, record.mtime_ns, scan_ns)
+                seen[record.name] = settled(record.size, record.mtime_ns, scan_ns)
                 if record.unchanged:
                     continue  # touched, or saved with the same bytes
                 rowid = known[record.name][0] if record.name in known else None
@@ -227,7 +227,7 @@ class LibraryIndex:
                     delete_quote_row(conn, known[name][0])
                     stats.quotes_removed += 1
             stats.quotes_indexed += self._reborrow(changed_keys, written, facts)
-            self._set_meta("quote_files", Snapshot.from_mapping(now).to_bytes())
+            self._set_meta("quote_files", files.updated(seen, gone).to_bytes())
         return stats
 
     def _reborrow(self, keys: set[str], written: set[int], facts: SourceFactsCache) -> int:

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import citeman
+from citeman.errors import LockTimeoutError
 
 #: Bump when the tables or what is stored in them change.
 SCHEMA_VERSION = 1
@@ -217,8 +218,14 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
         except sqlite3.OperationalError as exc:
             # busy_timeout covers most waits; a WAL recovery by another process can
             # still answer SQLITE_BUSY at once.
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
+            if time.monotonic() > deadline:
+                raise LockTimeoutError(
+                    f"another cite process has been updating the index for"
+                    f" {BUSY_TIMEOUT_MS // 1000} s",
+                    "try again when it is done; if none is running, delete the .citeman folder",
+                ) from None
             time.sleep(0.01)
     try:
         yield

@@ -64,12 +64,6 @@ class Snapshot:
     def empty(cls) -> Snapshot:
         return cls([], array("q"), array("q"))
 
-    @classmethod
-    def from_mapping(cls, stats: Mapping[str, tuple[int, int]]) -> Snapshot:
-        names = list(stats)
-        sizes = array("q", (stats[name][0] for name in names))
-        return cls(names, sizes, array("q", (stats[name][1] for name in names)))
-
     def as_mapping(self) -> dict[str, tuple[int, int]]:
         return dict(zip(self.names, zip(self.sizes, self.mtimes, strict=True), strict=True))
 
@@ -89,6 +83,27 @@ class Snapshot:
         numbers = array("q")
         numbers.frombytes(data[16 + names_length :])
         return cls(names, numbers[:count], numbers[count:])
+
+    def updated(self, stats: Mapping[str, tuple[int, int]], removed: Iterable[str]) -> Snapshot:
+        """A copy with the entries of ``stats`` replaced and the names ``removed`` dropped."""
+        removed = set(removed)
+        if not stats and not removed:
+            return self
+        if len(stats) < 64:  # one edit: find the few positions without a 100k-entry dict
+            positions = {name: self.names.index(name) for name in stats}
+        else:
+            positions = {name: i for i, name in enumerate(self.names) if name in stats}
+        sizes, mtimes = array("q", self.sizes), array("q", self.mtimes)
+        for name, (size, mtime) in stats.items():
+            sizes[positions[name]], mtimes[positions[name]] = size, mtime
+        if not removed:
+            return Snapshot(list(self.names), sizes, mtimes)
+        kept = [i for i, name in enumerate(self.names) if name not in removed]
+        return Snapshot(
+            [self.names[i] for i in kept],
+            array("q", (sizes[i] for i in kept)),
+            array("q", (mtimes[i] for i in kept)),
+        )
 
     def changed_since(self, old: Snapshot) -> tuple[list[str], list[str]]:
         """(names new or with another size/mtime, names gone) compared with ``old``."""
@@ -118,11 +133,13 @@ def scan_quote_dir(quotes_dir: Path) -> Snapshot:
         return Snapshot(names, sizes, mtimes)
     try:
         with os.scandir(fd) as entries:
-            listed = [e.name for e in entries]
+            # Hidden files include atomic_write's temporary files (".x.md.citeman-tmp-…").
+            listed = [
+                e.name for e in entries if e.name.endswith(QUOTE_SUFFIX) and e.name[0] != "."
+            ]
+        # The loop is the cost of every command in a large library: keep it tight.
         stat = os.stat
         for name in listed:
-            if not name.endswith(QUOTE_SUFFIX) or name.startswith("."):
-                continue
             try:
                 info = stat(name, dir_fd=fd)
             except OSError:  # deleted since the listing
