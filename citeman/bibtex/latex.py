@@ -281,12 +281,12 @@ _SECOND_ARGUMENT = frozenset({"href", "foreignlanguage", "hyphenrules", "textcol
 
 def decode_latex(text: str) -> str:
     """LaTeX → plain Unicode text (no markup): names, keys for search, messages."""
-    return _decode(text, False)
+    return _decode(text, False) if text else ""
 
 
 def latex_to_csl(text: str) -> str:
     """LaTeX → a CSL-JSON string value, with ``<i>``/``<b>``/nocase markup."""
-    return _decode(text, True)
+    return _decode(text, True) if text else ""
 
 
 @lru_cache(maxsize=65536)  # journals, publishers and places repeat across a library
