@@ -411,7 +411,7 @@ class _Reader:
 
     def _string(self, block: bib_model.String) -> None:
         line = self._line_of(block.raw or "")
-        value = self._expand(str(block.value), "", line=line, key=block.key)
+        value = self._expand(str(block.value), "", line=line, key=block.key, entry_type="string")
         self.macros[block.key.lower()] = value
 
     def _entry(self, block: bib_model.Entry) -> None:
