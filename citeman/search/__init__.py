@@ -317,18 +317,26 @@ def suggest(index: LibraryIndex, query: str, per_word: int = 3) -> list[str]:
         words = _words_of(parse_query(query))
     except InvalidInputError:
         return []
-    if not words:
+    conn = index.connection
+    unknown = [
+        word
+        for word in words
+        if conn.execute("SELECT 1 FROM quotes_vocab WHERE term = ?", (fold(word),)).fetchone()
+        is None
+    ]
+    if not unknown:
         return []
-    counts = dict(index.connection.execute("SELECT term, doc FROM quotes_vocab").fetchall())
+    counts = dict(conn.execute("SELECT term, doc FROM quotes_vocab").fetchall())
     suggestions: list[str] = []
-    for word in words:
-        folded = fold(word)
-        if folded in counts:
-            continue
+    for word in unknown:
         close = process.extract(
-            folded, list(counts), scorer=fuzz.ratio, limit=per_word * 3, score_cutoff=70
+            fold(word), list(counts), scorer=fuzz.ratio, limit=per_word * 3, score_cutoff=75
         )
-        # Equally close spellings: the one in more quotes first.
+        if not close:
+            continue
+        # Only the nearest spellings, and of equally near ones, the one in more quotes first.
+        best = max(score for _, score, _ in close)
+        close = [match for match in close if match[1] >= best - 8]
         close.sort(key=lambda match: (-match[1], -counts[match[0]]))
         for term, _, _ in close[:per_word]:
             shown = term.capitalize() if word[:1].isupper() else term
