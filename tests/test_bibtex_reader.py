@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from citeman.bibtex import (
     load_bib,
     parse_bib_text,
 )
+from citeman.bibtex.report import main as report_main
 
 
 def by_key(text: str, **kwargs: object) -> dict[str, object]:
@@ -307,3 +309,19 @@ def test_arbitrary_text_never_raises(text: str) -> None:
     for problem in result.problems:
         assert problem.message
         assert problem.line is None or 1 <= problem.line <= lines
+
+
+def test_report_command_tabulates_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.bib").write_text("@book{a, title = {A}}\n@book{a, title = {B}}\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.bib").write_text("@book{b, journal = j}\n@string{j = {J}}\n")
+    (tmp_path / "strings.bib").write_text("@string{j = {J}}\n")
+    report_main([str(tmp_path), "--strings", "sub/b.bib=strings.bib", "--problems"])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["file", "entries", "duplicate-key", "encoding", "seconds"]
+    assert out[1].split()[:4] == ["a.bib", "1", "1", "utf-8"]
+    assert out[3].split()[:3] == ["sub/b.bib", "1", "utf-8"]  # macros came from strings.bib
+    assert out[4].split()[:5] == ["TOTAL", "(3", "files)", "2", "1"]
+    assert out[5].startswith(f"{tmp_path / 'a.bib'}:2: @book{{a}}: duplicate key 'a'")
