@@ -257,6 +257,19 @@ def test_utf8_bom(tmp_path: Path) -> None:
     assert result.sources[0].file == bib
 
 
+def test_utf16_with_bom(tmp_path: Path) -> None:
+    bib = tmp_path / "notepad.bib"
+    bib.write_bytes(ENTRY.replace("\n", "\r\n").encode("utf-16"))
+    result = load_bib(bib)
+    assert (result.encoding, result.problems) == ("utf-16", [])
+    assert result.sources[0].csl["title"] == "Straße"
+
+
+def test_repeated_field_keeps_the_first() -> None:
+    source = by_key("@book{k, title = {First}, TITLE = {Second}}")["k"]
+    assert source.fields["title"] == "First"  # type: ignore[attr-defined]
+
+
 def test_latin1_and_cp1252(tmp_path: Path) -> None:
     bib = tmp_path / "latin.bib"
     bib.write_bytes(ENTRY.replace("Straße", "“Straße”").encode("cp1252"))

@@ -121,7 +121,7 @@ _HIGH_BYTE_RUNS = re.compile(rb"[\x80-\xff]+")
 def decode_bib_bytes(data: bytes) -> tuple[str, str]:
     """The text of a .bib file and the codec it was read with; never raises.
 
-    Order: a UTF-8 BOM; valid UTF-8; the encoding the file declares (Emacs
+    Order: a UTF-16 or UTF-8 BOM; valid UTF-8; the encoding the file declares (Emacs
     ``-*- coding: latin-9 -*-``, JabRef ``% Encoding: windows-1252``); GBK when
     the non-ASCII bytes come in pairs as Chinese text does; cp1252; latin-1
     (which decodes any byte).
@@ -132,6 +132,8 @@ def decode_bib_bytes(data: bytes) -> tuple[str, str]:
 
 def _decode_bytes(data: bytes) -> tuple[str, str, bool]:
     """Like :func:`decode_bib_bytes`, and whether the encoding is a guess."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows Notepad's "Unicode"
+        return data.decode("utf-16", "replace"), "utf-16", False
     if data.startswith(_BOM):
         body = data[len(_BOM) :]
         text = body.decode("utf-8", "replace")
