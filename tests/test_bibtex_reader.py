@@ -333,7 +333,7 @@ def test_report_command_tabulates_a_folder(
     (tmp_path / "strings.bib").write_text("@string{j = {J}}\n")
     report_main([str(tmp_path), "--strings", "sub/b.bib=strings.bib", "--problems"])
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["file", "entries", "duplicate-key", "encoding", "seconds"]
+    assert out[0].split() == ["file", "entries", "duplicate-key", "codec", "seconds"]
     assert out[1].split()[:4] == ["a.bib", "1", "1", "utf-8"]
     assert out[3].split()[:3] == ["sub/b.bib", "1", "utf-8"]  # macros came from strings.bib
     assert out[4].split()[:5] == ["TOTAL", "(3", "files)", "2", "1"]

@@ -5,7 +5,7 @@ For release notes and data-safety checks on real libraries::
     python -m citeman.bibtex.report ../shared/bib-corpus \\
         --strings biber-papers.bib=biber-definitions.bib
 
-prints one row per file (entries loaded, problems by kind, encoding, seconds)
+prints one row per file (entries loaded, problems by kind, codec read with, seconds)
 and a total. ``--strings FILE=STRINGS`` loads ``STRINGS`` (relative to the
 folder) as @string macros before ``FILE``, as biber's ``papers.bib`` needs.
 """
@@ -59,7 +59,7 @@ def load_folder(
 def format_table(reports: Sequence[FileReport], root: Path) -> str:
     """A fixed-width table with one row per file and a total row."""
     kinds = sorted({kind for report in reports for kind in report.problem_counts})
-    header = ["file", "entries", *kinds, "encoding", "seconds"]
+    header = ["file", "entries", *kinds, "codec", "seconds"]
     rows = [
         [
             report.path.relative_to(root).as_posix(),
