@@ -430,9 +430,15 @@ class _Reader:
         fields: dict[str, str] = {}
         for field in block.fields:
             name = field.key.lower()
-            if name not in fields:
+            if name in fields:
+                continue
+            value = field.value
+            # Most values are one braced text: no macro, no '#' (the rest: _expand).
+            if value[:1] == "{" and value[-1:] == "}" and "#" not in value:
+                fields[name] = value[1:-1]
+            else:
                 fields[name] = self._expand(
-                    field.value, name, line=line, key=block.key, entry_type=entry_type
+                    value, name, line=line, key=block.key, entry_type=entry_type
                 )
         entry = _Entry(block.key, entry_type, fields, line, block.raw or "")
         self._entries.append(entry)
