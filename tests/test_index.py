@@ -324,3 +324,24 @@ def test_a_writer_holding_the_lock_too_long_is_reported_not_deleted(
     other.close()
     assert waiting.refresh().quotes_indexed == 1  # the same file, now free: not rebuilt
     assert waiting.quote_ids() == ["late", "paradox", "riddle"]
+
+
+def test_appended_entry_crossref_to_an_earlier_book_inherits(index: LibraryIndex) -> None:
+    index.refresh()
+    with index.settings.bib_path.open("a") as handle:
+        handle.write("@inbook{chapter, title = {A Chapter}, crossref = {kotkin2017waiting}}\n")
+    index.refresh()
+    chapter = index.source("chapter")
+    assert chapter is not None
+    assert chapter.fields["booktitle"] == "Stalin"
+    assert chapter.author_families == ["Kotkin"]
+
+
+def test_shifting_lines_above_a_source_does_not_reindex_its_quotes(index: LibraryIndex) -> None:
+    index.refresh()
+    bib = index.settings.bib_path
+    bib.write_text("% a new comment line\n" + bib.read_text())
+    stats = index.refresh()
+    assert (stats.sources_parsed, stats.quotes_indexed) == (3, 0)
+    source = index.source("kotkin2014paradoxes")
+    assert source is not None and source.line == 3

@@ -187,5 +187,5 @@ def _replace_sources(conn: sqlite3.Connection, sources: list[Source]) -> set[str
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    after = {row[0]: row[1] for row in rows}
+    after = {row[0]: row[2] for row in rows}  # (key, ord, digest, …)
     return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
