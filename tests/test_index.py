@@ -345,3 +345,15 @@ def test_shifting_lines_above_a_source_does_not_reindex_its_quotes(index: Librar
     assert (stats.sources_parsed, stats.quotes_indexed) == (3, 0)
     source = index.source("kotkin2014paradoxes")
     assert source is not None and source.line == 3
+
+
+def test_unwritable_state_dir_falls_back_to_the_user_cache(
+    library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("platformdirs.user_cache_dir", lambda name: str(tmp_path / "cache" / name))
+    (library_dir / ".citeman").write_text("a file where the folder should be")
+    write_quote(library_dir, "riddle", "A riddle.")
+    index = LibraryIndex(LibrarySettings(root=library_dir))
+    assert index.refresh().quotes_indexed == 1
+    assert ids_found(index, "riddle") == ["riddle"]
+    assert list((tmp_path / "cache" / "citeman" / "indexes").glob(f"*/{DB_NAME}"))

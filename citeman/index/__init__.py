@@ -46,7 +46,6 @@ from pydantic import BaseModel
 from citeman.errors import QuoteFileError
 from citeman.index.bib_sync import BibState, sync_sources
 from citeman.index.db import (
-    DB_NAME,
     discard_index_db,
     is_damaged,
     open_index_db,
@@ -87,6 +86,16 @@ class RefreshStats(BaseModel):
     seconds: float = 0.0
 
 
+def fallback_state_dir(root: Path) -> Path:
+    """Where the index of a library whose own .citeman cannot be written lives."""
+    import hashlib
+
+    from platformdirs import user_cache_dir
+
+    name = hashlib.blake2b(str(root.resolve()).encode("utf-8"), digest_size=8).hexdigest()
+    return Path(user_cache_dir("citeman")) / "indexes" / name
+
+
 def _bib_stat(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()
@@ -102,11 +111,15 @@ def _bib_unchanged(stat: tuple[int, int] | None, state: BibState) -> bool:
 
 
 class LibraryIndex:
-    """The read side of a library, backed by ``settings.state_dir / "index.sqlite"``."""
+    """The read side of a library, backed by ``settings.state_dir / "index.sqlite"``.
+
+    When that folder cannot be written (read-only media), the index lives in the
+    user's cache folder instead (:func:`fallback_state_dir`).
+    """
 
     def __init__(self, settings: LibrarySettings) -> None:
         self.settings = settings
-        self.path = settings.state_dir / DB_NAME
+        self._state_dir = settings.state_dir
         self._conn: sqlite3.Connection | None = None
 
     # -- the database ----------------------------------------------------------------
@@ -115,7 +128,15 @@ class LibraryIndex:
     def connection(self) -> sqlite3.Connection:
         """The open SQLite connection (for :mod:`citeman.search`; read it, do not write)."""
         if self._conn is None:
-            self._conn = open_index_db(self.settings.state_dir)
+            try:
+                self._conn = open_index_db(self._state_dir)
+            except (OSError, sqlite3.OperationalError):
+                if self._state_dir != self.settings.state_dir:
+                    raise
+                # A library on read-only media (or whose .citeman is not a folder):
+                # keep the cache in the user's cache folder instead.
+                self._state_dir = fallback_state_dir(self.settings.root)
+                self._conn = open_index_db(self._state_dir)
         return self._conn
 
     def close(self) -> None:
@@ -160,7 +181,7 @@ class LibraryIndex:
             # Damaged after it opened fine (a torn disk write, someone's editor):
             # the files are the truth, so start again from them.
             self.close()
-            discard_index_db(self.settings.state_dir)
+            discard_index_db(self._state_dir)
             stats = self._refresh(progress, started)
             stats.rebuilt = True
         stats.seconds = time.perf_counter() - started
