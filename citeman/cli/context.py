@@ -27,7 +27,10 @@ class CliState:
 
     library_dir: Path | None = None
     out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    # soft_wrap: a message piped to a file or a log must stay on one line
+    err: Console = field(
+        default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True)
+    )
     _library: Library | None = None
 
     def library(self) -> Library:
@@ -52,10 +55,9 @@ def report_error(err: Console, exc: CitemanError) -> None:
         f"[bold red]error:[/bold red] {escape(exc.message)}",
         markup=True,
         highlight=False,
-        soft_wrap=True,
     )
     if exc.hint:
-        err.print(f"  hint: {exc.hint}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"  hint: {exc.hint}", markup=False, highlight=False)
 
 
 class CitemanGroup(TyperGroup):
@@ -65,7 +67,7 @@ class CitemanGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CitemanError as exc:
-            err = ctx.obj.err if isinstance(ctx.obj, CliState) else Console(stderr=True)
+            err = ctx.obj.err if isinstance(ctx.obj, CliState) else CliState().err
             report_error(err, exc)
             raise typer.Exit(exc.exit_code) from None
 
