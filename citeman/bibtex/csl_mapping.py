@@ -49,8 +49,9 @@ from typing import Any
 
 from citeman.bibtex.latex import decode_latex, latex_to_csl
 from citeman.bibtex.names import split_name_list
+from citeman.months import MONTH_NUMBERS
 
-__all__ = ["CSL_TYPES", "entry_to_csl", "parse_edtf"]
+__all__ = ["CHAPTER_TYPES", "CSL_TYPES", "entry_to_csl", "parse_edtf"]
 
 CSL_TYPES: dict[str, str] = {
     "article": "article-journal",
@@ -108,43 +109,33 @@ CSL_TYPES: dict[str, str] = {
     "review": "review",
 }
 
+#: Entry types that are a part of a book or proceedings (their booktitle is the container).
+CHAPTER_TYPES = frozenset(
+    {
+        "inbook",
+        "incollection",
+        "suppbook",
+        "suppcollection",
+        "book_section",
+        "inproceedings",
+        "conference",
+        "inreference",
+        "bookinbook",
+    }
+)
 # Entry types whose `number` is a series number, and whose booktitle is the container.
-_BOOK_LIKE = frozenset(
-    {
-        "book",
-        "mvbook",
-        "bookinbook",
-        "collection",
-        "mvcollection",
-        "proceedings",
-        "mvproceedings",
-        "reference",
-        "mvreference",
-        "manual",
-        "commentary",
-        "inbook",
-        "incollection",
-        "suppbook",
-        "suppcollection",
-        "book_section",
-        "inproceedings",
-        "conference",
-        "inreference",
-    }
-)
-_CHAPTER_LIKE = frozenset(
-    {
-        "inbook",
-        "incollection",
-        "suppbook",
-        "suppcollection",
-        "book_section",
-        "inproceedings",
-        "conference",
-        "inreference",
-        "bookinbook",
-    }
-)
+_BOOK_LIKE = CHAPTER_TYPES | {
+    "book",
+    "mvbook",
+    "collection",
+    "mvcollection",
+    "proceedings",
+    "mvproceedings",
+    "reference",
+    "mvreference",
+    "manual",
+    "commentary",
+}
 _ARTICLE_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
 
 _THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
@@ -253,27 +244,6 @@ _EPRINT_URLS = {
     "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/{}",
     "hdl": "https://hdl.handle.net/{}",
     "googlebooks": "https://books.google.com?id={}",
-}
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
 }
 
 _PLAIN_NUMBERS = (
@@ -392,7 +362,7 @@ class _Mapper:
             self._set("container-title", own)
             self._set("title", self._title("issue"))
             title_prefix = "issue"
-        elif self.entry_type in _CHAPTER_LIKE:
+        elif self.entry_type in CHAPTER_TYPES:
             self._set("title", own)
             self._set("container-title", main or book)
             if main:
@@ -608,7 +578,7 @@ def _month_number(month: str) -> int | None:
     if month.isdigit():
         number = int(month)
         return number if 1 <= number <= 12 else None
-    return _MONTHS.get(month) or _MONTHS.get(month[:3]) if month else None
+    return MONTH_NUMBERS.get(month) or MONTH_NUMBERS.get(month[:3]) if month else None
 
 
 def parse_edtf(value: str) -> dict[str, Any]:

@@ -50,8 +50,9 @@ import bibtexparser
 from bibtexparser import model as bib_model
 from pydantic import BaseModel, Field
 
-from citeman.bibtex.csl_mapping import entry_to_csl
+from citeman.bibtex.csl_mapping import CHAPTER_TYPES, entry_to_csl
 from citeman.models import Source
+from citeman.months import MONTH_NAMES
 
 __all__ = [
     "BibLoadResult",
@@ -220,22 +221,8 @@ _COMMENTED_BLOCK = re.compile(r"^([ \t]*%[^\n@]*)@(?=\w*[ \t]*[{(])", re.MULTILI
 _BLOCK_HEAD = re.compile(r"@\s*(\w*)\s*[{(]\s*([^,\s{}()=\"#]*)\s*([,=]?)")
 _TOP_LEVEL_MARKS = re.compile(r'[{}"#]')
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _MONTH_MACROS = {
-    name[:3].lower(): (str(number), name) for number, name in enumerate(_MONTH_NAMES, start=1)
+    name[:3].lower(): (str(number), name) for number, name in enumerate(MONTH_NAMES, start=1)
 }
 
 _NEVER_INHERITED = frozenset(
@@ -275,19 +262,6 @@ _JOURNAL_TITLES = (
     ("shorttitle", "shortjournal"),
 )
 _NOT_INHERITED_WITH_TITLES = frozenset({"shorttitle", "sorttitle", "indextitle", "indexsorttitle"})
-_CHAPTER_TYPES = frozenset(
-    {
-        "inbook",
-        "bookinbook",
-        "suppbook",
-        "incollection",
-        "inreference",
-        "suppcollection",
-        "inproceedings",
-        "conference",
-        "book_section",
-    }
-)
 # biblatex's crossref rules: (parent types, child types, renamed fields).
 _INHERITANCE_RULES: tuple[
     tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]], ...
@@ -420,12 +394,7 @@ class _Reader:
         line = self._line_of(block.raw or "")
         entry_type = block.entry_type.lower()
         if not block.key.strip():
-            self._problem(
-                "parse",
-                "missing citation key: write @type{key, ...}",
-                line=line,
-                entry_type=entry_type,
-            )
+            self._missing_key(line, entry_type)
             return
         fields: dict[str, str] = {}
         for field in block.fields:
@@ -450,12 +419,7 @@ class _Reader:
         entry_type = getattr(duplicate, "entry_type", None)
         entry_type = entry_type.lower() if entry_type else None
         if not block.key.strip():
-            self._problem(
-                "parse",
-                "missing citation key: write @type{key, ...}",
-                line=line,
-                entry_type=entry_type,
-            )
+            self._missing_key(line, entry_type)
             return
         if isinstance(duplicate, bib_model.String):
             # BibTeX allows redefining a macro; the later definition holds from here on.
@@ -469,6 +433,12 @@ class _Reader:
             line=line,
             key=block.key,
             entry_type=entry_type,
+        )
+
+    def _missing_key(self, line: int, entry_type: str | None) -> None:
+        # Every entry with an empty key is reported; the writer refuses to edit one by key.
+        self._problem(
+            "parse", "missing citation key: write @type{key, ...}", line=line, entry_type=entry_type
         )
 
     def _failed(self, block: bib_model.ParsingFailedBlock) -> None:
@@ -673,7 +643,7 @@ def _inherit(
             renamed = rule
             break
     else:
-        if child_type in _CHAPTER_TYPES:
+        if child_type in CHAPTER_TYPES:
             renamed = _BOOK_TITLES  # classic BibTeX: the parent's title is the book title
     skipped = set(_NEVER_INHERITED)
     for source, target in renamed:

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from citeman.months import MONTH_NUMBERS
+
 #: CSL name variables (CSL 1.0.2 plus the ones citeproc-js accepts).
 NAME_VARIABLES = frozenset(
     [
@@ -139,27 +141,6 @@ def _point(parts: list[Any], season: Any = None) -> DatePoint:
 
 
 _RAW_ISO = re.compile(r"^\s*(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?\s*$")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 
 def _parse_raw_point(text: str) -> DatePoint | None:
@@ -175,8 +156,8 @@ def _parse_raw_point(text: str) -> DatePoint | None:
                 year = int(word)
             elif day is None:
                 day = int(word)
-        elif lower in _MONTHS:
-            month = _MONTHS[lower]
+        elif lower in MONTH_NUMBERS:
+            month = MONTH_NUMBERS[lower]
         elif lower in _SEASON_NAMES:
             season = _SEASON_NAMES[lower]
         else:
