@@ -73,14 +73,19 @@ def _join(pieces: list[_Piece]) -> list[Node]:
     return children
 
 
-def collapse_cites(outputs: list[CiteOutput], engine: Engine, delimiter: str) -> list[Node]:
-    """The children of a cluster: cites (with their affixes) and delimiters."""
+def collapse_cites(
+    outputs: list[CiteOutput], engine: Engine, delimiter: str, grouped: bool = True
+) -> list[Node]:
+    """The children of a cluster: cites (with their affixes) and delimiters.
+
+    ``grouped=False`` joins the cites as given: no ranges, author groups or collapsing.
+    """
     citation = engine.style.citation
-    mode = citation.attrs.get("collapse") if citation else None
+    mode = citation.attrs.get("collapse") if citation and grouped else None
     if mode == "citation-number":
         return _join(_number_ranges(outputs, engine, delimiter))
     grouping = mode in ("year", "year-suffix", "year-suffix-ranged") or (
-        citation is not None and "cite-group-delimiter" in citation.attrs
+        grouped and citation is not None and "cite-group-delimiter" in citation.attrs
     )
     if grouping and citation is not None:
         collapse = mode if mode in ("year", "year-suffix", "year-suffix-ranged") else None

@@ -73,11 +73,17 @@ class CiteRef(BaseModel):
 
 
 class Cluster(BaseModel):
-    """A citation cluster for :meth:`Engine.cite_all`."""
+    """A citation cluster for :meth:`Engine.cite_all`.
+
+    ``unsorted`` keeps the writer's order of the cites and their grouping by
+    author (citeproc-js's ``properties.unsorted``): "X, quoted in Y" must not
+    become "Y, X" in a style that sorts its cites.
+    """
 
     cites: list[CiteRef]
     note_index: int | None = None
     delimiter: str | None = None
+    unsorted: bool = False
 
 
 class Engine:
@@ -112,10 +118,14 @@ class Engine:
     # ---- public API -------------------------------------------------------------------
 
     def cite(
-        self, cites: Sequence[CiteRef], note_index: int | None = None, delimiter: str | None = None
+        self,
+        cites: Sequence[CiteRef],
+        note_index: int | None = None,
+        delimiter: str | None = None,
+        unsorted: bool = False,
     ) -> str:
-        """Render one citation cluster, in document order."""
-        node = self._cluster_node(cites, note_index, delimiter)
+        """Render one citation cluster, in document order (``unsorted``: see :class:`Cluster`)."""
+        node = self._cluster_node(cites, note_index, delimiter, unsorted)
         return self._serialize(node)
 
     def cite_all(self, clusters: Sequence[Cluster]) -> list[str]:
@@ -127,7 +137,7 @@ class Engine:
                     cited.append(cite.id)
         self.register(cited)
         self._disambiguator = Disambiguator(self, [i for i in cited if i in self.items])
-        return [self.cite(c.cites, c.note_index, c.delimiter) for c in clusters]
+        return [self.cite(c.cites, c.note_index, c.delimiter, c.unsorted) for c in clusters]
 
     def register(self, ids: Iterable[str]) -> None:
         """Count works as cited (for the bibliography and citation numbers) without a note."""
@@ -322,7 +332,11 @@ class Engine:
         return node, names
 
     def _cluster_node(
-        self, cites: Sequence[CiteRef], note_index: int | None, delimiter: str | None
+        self,
+        cites: Sequence[CiteRef],
+        note_index: int | None,
+        delimiter: str | None,
+        unsorted: bool = False,
     ) -> Node | None:
         layout = self.style.citation
         if layout is None:
@@ -335,7 +349,7 @@ class Engine:
             [(cite.id, cite.locator, cite.label) for cite in cites], note_index
         )
         pairs = list(zip(cites, infos, strict=True))
-        if layout.sort:
+        if layout.sort and not unsorted:
             pairs = sort_by_keys(
                 pairs,
                 lambda pair: self.sort_values(
@@ -364,7 +378,7 @@ class Engine:
         layout_delimiter = (
             delimiter if delimiter is not None else layout.layout_attrs.get("delimiter", "")
         )
-        children = collapse_cites(outputs, self, layout_delimiter)
+        children = collapse_cites(outputs, self, layout_delimiter, grouped=not unsorted)
         if not children:
             return None
         return layout_decorate(Span(children), layout.layout_attrs, self.style)

@@ -17,6 +17,10 @@ fields:
 * ``speaker`` and ``quoted_in`` only → "Speaker, quoted in " + the secondary's cite;
 * nothing to cite → "[source needed]", and a warning.
 
+"quoted in" and the bibliography's heading are the style family's own words
+(APA's "as cited in", MLA's "qtd. in" and "Works Cited"): see
+:mod:`citeman.render.conventions`.
+
 The bibliography lists the works consulted: ``quoted_in`` always, ``source``
 when library.bib holds it (it must, for the quote to validate).
 """
@@ -31,9 +35,9 @@ from pydantic import BaseModel, Field
 from citeman.csl import CiteRef, Engine
 from citeman.csl.styles import resolve_style, style_title
 from citeman.models import Locator, OutputFormat, Quote, Source
+from citeman.render.conventions import Conventions, conventions_for, speaker_in_citation
 
 SOURCE_NEEDED = "[source needed]"
-QUOTED_IN = "quoted in "
 
 
 class RenderedQuote(BaseModel):
@@ -49,6 +53,7 @@ class RenderedDocument(BaseModel):
     style: str
     style_title: str
     is_note_style: bool
+    bibliography_heading: str
     output: OutputFormat
     quotes: list[RenderedQuote]
     bibliography: list[str]
@@ -76,12 +81,14 @@ def render_quotes(
     style_path = resolve_style(style)
     items = [source.csl | {"id": key} for key, source in sources.items()]
     engine = Engine(style_path, items, locale=locale, output=_engine_output(output))
+    conventions = conventions_for(style_path.stem, is_note_style=engine.is_note_style)
     rendered: list[RenderedQuote] = []
     warnings: list[str] = []
     for number, quote in enumerate(quotes, start=1):
-        cites, delimiter = _cites_for(quote)
+        cites, delimiter = _cites_for(quote, conventions, is_note_style=engine.is_note_style)
         if cites:
-            note = engine.cite(cites, note_index=number, delimiter=delimiter)
+            # the writer's order: "X, quoted in Y" whatever order the style sorts cites in
+            note = engine.cite(cites, note_index=number, delimiter=delimiter, unsorted=True)
         else:
             note = f"{quote.speaker}, {SOURCE_NEEDED}" if quote.speaker else SOURCE_NEEDED
             warnings.append(f"quote {quote.id} has no source: its note says {SOURCE_NEEDED}")
@@ -90,6 +97,7 @@ def render_quotes(
         style=style_path.stem,
         style_title=style_title(style_path),
         is_note_style=engine.is_note_style,
+        bibliography_heading=conventions.bibliography_heading,
         output=output,
         quotes=rendered,
         bibliography=engine.bibliography() if sources else [],
@@ -103,15 +111,21 @@ def _cite(key: str, locator: Locator | None, prefix: str | None = None) -> CiteR
     return CiteRef(id=key, locator=locator.value, label=locator.label, prefix=prefix)
 
 
-def _cites_for(quote: Quote) -> tuple[list[CiteRef], str | None]:
+def _cites_for(
+    quote: Quote, conventions: Conventions, *, is_note_style: bool
+) -> tuple[list[CiteRef], str | None]:
     """The cites of a quote's citation and the delimiter between them."""
+    quoted_in = f"{conventions.quoted_in} "
     if quote.source and quote.quoted_in:
         return [
             _cite(quote.source, quote.locator),
-            _cite(quote.quoted_in, quote.quoted_in_locator, prefix=QUOTED_IN),
+            _cite(quote.quoted_in, quote.quoted_in_locator, prefix=quoted_in),
         ], ", "
     if quote.quoted_in:
-        prefix = f"{quote.speaker}, {QUOTED_IN}" if quote.speaker else QUOTED_IN
+        prefix = quoted_in
+        if quote.speaker:
+            speaker = speaker_in_citation(quote.speaker, is_note_style=is_note_style)
+            prefix = f"{speaker}, {quoted_in}"
         return [_cite(quote.quoted_in, quote.quoted_in_locator, prefix=prefix)], None
     if quote.source:
         return [_cite(quote.source, quote.locator)], None

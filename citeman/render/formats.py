@@ -31,10 +31,6 @@ def format_document(doc: RenderedDocument) -> str:
     return formatter(doc)
 
 
-def _bibliography_heading(doc: RenderedDocument) -> str:
-    return "Bibliography" if doc.is_note_style else "References"
-
-
 def _as_text(doc: RenderedDocument) -> str:
     lines: list[str] = []
     for quote in doc.quotes:
@@ -48,7 +44,7 @@ def _as_text(doc: RenderedDocument) -> str:
         lines += [f"{q.number}. {q.note}" for q in doc.quotes]
         lines.append("")
     if doc.bibliography:
-        lines += [_bibliography_heading(doc), ""]
+        lines += [doc.bibliography_heading, ""]
         for entry in doc.bibliography:
             lines += [entry, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -72,7 +68,7 @@ def _as_markdown(doc: RenderedDocument) -> str:
         lines += [f"[^{q.number}]: {q.note}" for q in doc.quotes]
         lines.append("")
     if doc.bibliography:
-        lines += [f"## {_bibliography_heading(doc)}", ""]
+        lines += [f"## {doc.bibliography_heading}", ""]
         for entry in doc.bibliography:
             lines += [entry, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -109,7 +105,7 @@ def _as_html(doc: RenderedDocument) -> str:
             )
         parts.append("</ol></section>")
     if doc.bibliography:
-        parts.append(f'<section class="bibliography"><h2>{_bibliography_heading(doc)}</h2>')
+        parts.append(f'<section class="bibliography"><h2>{doc.bibliography_heading}</h2>')
         parts += [f'<div class="csl-entry">{entry}</div>' for entry in doc.bibliography]
         parts.append("</section>")
     parts += ["</body>", "</html>"]
