@@ -85,6 +85,9 @@ class RenderContext:
     first_names: Node | None = None
     capitalize_first_term: bool = False
     substituting: int = 0  # inside how many cs:substitute elements
+    # the cs:names whose substitute is rendering: names inside a cs:choose there inherit
+    # its name and label too, as they do in citeproc-js
+    substitute_parent: Any = None
     started: bool = False
 
     @property
@@ -96,9 +99,14 @@ class RenderContext:
     def turkic(self) -> bool:
         return str(self.item.get("language") or "").lower()[:2] in ("tr", "az")
 
-    def variable(self, name: str) -> Any:
-        """The value of a variable, or None when it is empty or was substituted away."""
-        if name in self.suppressed:
+    def variable(self, name: str, *, testing: bool = False) -> Any:
+        """The value of a variable, or None when it is empty or was substituted away.
+
+        A condition (``testing``) sees a variable a cs:substitute printed, and testing
+        it does not make a substitute suppress it: citeproc-js quotes a newspaper
+        article's title after the paper's name stood in for its author.
+        """
+        if name in self.suppressed and not testing:
             return None
         if name == "locator":
             return self.cite.locator if self.cite else None
@@ -126,7 +134,8 @@ class RenderContext:
         value = self.item.get(name)
         if value is None or value == "" or value == []:
             return None
-        self.touched.add(name)
+        if not testing:
+            self.touched.add(name)
         return value
 
 

@@ -190,6 +190,8 @@ class NamesNode:
 
     def render(self, ctx: RenderContext, inherited: NamesNode | None = None) -> Node | None:
         ctx.called += 1
+        if inherited is None and ctx.substituting and ctx.substitute_parent is not None:
+            inherited = ctx.substitute_parent
         spec_source = self if self.name is not None or inherited is None else inherited
         output = self._render_variables(ctx, spec_source)
         if output is None and self.substitute is not None:
@@ -219,6 +221,15 @@ class NamesNode:
         return attrs
 
     def _substitute(self, ctx: RenderContext) -> Node | None:
+        assert self.substitute is not None
+        outer_parent = ctx.substitute_parent
+        ctx.substitute_parent = self
+        try:
+            return self._first_substitute(ctx)
+        finally:
+            ctx.substitute_parent = outer_parent
+
+    def _first_substitute(self, ctx: RenderContext) -> Node | None:
         assert self.substitute is not None
         for child in self.substitute:
             before = set(ctx.touched)

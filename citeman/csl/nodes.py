@@ -244,12 +244,12 @@ class Condition:
         for value in attrs.get("type", "").split():
             results.append(ctx.item.get("type") == value)
         for value in attrs.get("variable", "").split():
-            results.append(ctx.variable(value) is not None)
+            results.append(ctx.variable(value, testing=True) is not None)
         for value in attrs.get("is-numeric", "").split():
-            variable = ctx.variable(value)
+            variable = ctx.variable(value, testing=True)
             results.append(isinstance(variable, str) and is_numeric(variable))
         for value in attrs.get("is-uncertain-date", "").split():
-            date = ctx.variable(value)
+            date = ctx.variable(value, testing=True)
             results.append(isinstance(date, DateValue) and date.circa)
         for value in attrs.get("locator", "").split():
             label = ctx.cite.label if ctx.cite and ctx.cite.locator else None
