@@ -8,9 +8,11 @@ Use cases::
 Case changes run over all the leaves of a rendered piece as one string, so
 words split by markup stay words, and leaves marked ``nocase`` (data in
 ``<span class="nocase">``) keep their case. Title case follows CSL 1.0.2:
-only for English items; lowercase words are capitalised, stop words are
-lowercased unless first, last or after a colon or full stop; words with
-capitals inside ("UK", "iPhone") keep their case.
+only for English items; lowercase words are capitalised except stop words
+that are not first, last or after a colon or full stop; like citeproc-js, no
+word is lowercased (a capitalised stop word stays), and words with capitals
+inside ("UK", "iPhone") or opening with an apostrophe ("'t Hooft") keep
+their case.
 """
 
 from __future__ import annotations
@@ -111,11 +113,9 @@ def _title(text: str, chars: list[str]) -> None:
         bare = word.strip("“”‘’\"'()[]").lower()
         first = position == 0 or after_colon
         last = position == len(words) - 1
-        if bare in STOP_WORDS and not first and not last:
-            if word[:1].isupper() and word[1:].islower():
-                for index in range(start, end):
-                    chars[index] = _lower(chars[index])
-        elif word == word.lower() and _latin_start(word):
+        # a stop word stays as written, as in citeproc-js ("America - The New York Times")
+        stop_word = bare in STOP_WORDS and not first and not last
+        if not stop_word and word == word.lower() and _latin_start(word) and not _elided(word):
             _capitalize(chars, start, end)
         after_colon = word.endswith((":", "?", "!", "."))
 
@@ -129,6 +129,11 @@ def _subwords(match: re.Match[str]) -> list[tuple[int, int]]:
         (match.start() + m.start(), match.start() + m.end())
         for m in re.finditer(r"[^\-–—/]+", word)
     ]
+
+
+def _elided(word: str) -> bool:
+    """A word opening with an apostrophe it never closes ("'t Hooft", "'tis") keeps its case."""
+    return word[:1] in ("'", "’") and not word.rstrip(".,;:!?)]").endswith(("'", "’"))
 
 
 def _latin_start(word: str) -> bool:
