@@ -96,6 +96,12 @@ class RenderContext:
         return language.lower().startswith("en")
 
     @property
+    def locale_english(self) -> bool:
+        """Whether the locale's terms are English: a term's title case follows the
+        style's language, not the item's (citeproc-js prints "Trans." for a German book)."""
+        return self.style.language.lower().startswith("en")
+
+    @property
     def turkic(self) -> bool:
         return str(self.item.get("language") or "").lower()[:2] in ("tr", "az")
 
@@ -140,9 +146,16 @@ class RenderContext:
 
 
 def decorate(
-    content: Node | None, attrs: dict[str, str], ctx: RenderContext, case: bool = True
+    content: Node | None,
+    attrs: dict[str, str],
+    ctx: RenderContext,
+    case: bool = True,
+    term: bool = False,
 ) -> Node | None:
-    """Apply an element's text-case, strip-periods, formatting, quotes, affixes and display."""
+    """Apply an element's text-case, strip-periods, formatting, quotes, affixes and display.
+
+    ``term``: the content is a locale term, title-cased by the locale's language.
+    """
     if content is None or is_empty(content):
         return None
     if not attrs.keys() & _DECORATING:
@@ -150,7 +163,8 @@ def decorate(
     if case:
         text_case = attrs.get("text-case")
         if text_case:
-            apply_text_case(content, text_case, ctx.english, ctx.turkic)
+            english = ctx.locale_english if term else ctx.english
+            apply_text_case(content, text_case, english, ctx.turkic)
     if attrs.get("strip-periods") == "true":
         for leaf in leaves(content):
             leaf.text = leaf.text.replace(".", "")

@@ -24,9 +24,11 @@ def _locator_term(label: str) -> str:
 def label_text(variable: str, form: str, plural_option: str, ctx: RenderContext) -> str | None:
     """The term text a label shows for ``variable``, or None when there is nothing to label."""
     value = ctx.variable(variable)
-    if value is None or isinstance(value, list):
+    if isinstance(value, list) or (value is None and variable == "locator"):
         return None
-    text = str(value)
+    # citeproc-js prints the term of an empty number variable too, and lets the group
+    # around decide ("(32 vol)": Cite Them Right labels number-of-volumes with volume)
+    text = "" if value is None else str(value)
     term = variable
     if variable == "locator":
         assert ctx.cite is not None
@@ -58,4 +60,4 @@ class LabelNode:
         )
         if not text:
             return None
-        return decorate(Leaf(text), self.attrs, ctx)
+        return decorate(Leaf(text), self.attrs, ctx, term=True)

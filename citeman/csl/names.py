@@ -452,7 +452,7 @@ def _label(ctx: RenderContext, term_name: str, attrs: dict[str, str], plural: bo
     text = ctx.style.locale.term(term_name, attrs.get("form", "long"), plural)
     if not text:
         return None
-    return decorate(Leaf(text), attrs, ctx)
+    return decorate(Leaf(text), attrs, ctx, term=True)
 
 
 def _int(value: str | None) -> int:

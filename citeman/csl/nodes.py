@@ -135,7 +135,7 @@ class TextNode:
         if content is None or is_empty(content):
             return None
         ctx.started = True
-        return decorate(content, attrs, ctx)
+        return decorate(content, attrs, ctx, term="term" in attrs)
 
     def _variable(self, variable: str, ctx: RenderContext) -> Node | None:
         if self.attrs.get("form") == "short":
