@@ -17,7 +17,6 @@ Run with ``-s`` to see how many sequences and operations ran per file.
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
 import re
 import tempfile
@@ -32,9 +31,10 @@ from bibtexparser.splitter import Splitter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from citeman.bibtex import parse_bib_text
 from citeman.bibtex.spans import EntrySpan, decode_bib, detect_format, scan_entries
 from citeman.bibtex.writer import BibFile
-from citeman.errors import ConflictError
+from citeman.errors import ConflictError, InvalidInputError
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "bib-corpus"
 WINDOW = 30_000
@@ -202,16 +202,13 @@ def run_sequence(name: str, original: bytes, data: st.DataObject) -> None:
 
 
 def check_through_the_reader(original: bytes, final: bytes) -> None:
-    """Once citeman's reader exists, it must see the keys change as the spans do."""
-    parse_bib_text = getattr(importlib.import_module("citeman.bibtex"), "parse_bib_text", None)
-    if parse_bib_text is None:
-        return  # not committed yet: bibtexparser's view is checked after every operation
+    """citeman's reader sees the keys change as the spans do."""
 
     def reader_keys(data: bytes) -> set[str]:
         return {source.key for source in parse_bib_text(decode_bib(data)[0]).sources}
 
     def span_keys(data: bytes) -> set[str]:
-        return {span.key for span in spans_of(data)}
+        return {span.key for span in spans_of(data) if span.key}  # keyless: problems only
 
     before, after = reader_keys(original), reader_keys(final)
     assert after - before == span_keys(final) - span_keys(original)
@@ -222,7 +219,8 @@ def one_operation(name: str, bib: BibFile, data: st.DataObject, extra: str) -> N
     before = bib.path.read_bytes()
     fmt = detect_format(before)
     parsed = parse(before)
-    spans = spans_of(before)
+    # Entries without a key are left alone (test_keyless_entries_are_problems_never_edited).
+    spans = [span for span in spans_of(before) if span.key]
     first: dict[str, int] = {}
     for position, span in enumerate(spans):
         first.setdefault(span.key, position)
@@ -323,7 +321,7 @@ def check_removed_range(name: str, before: bytes, after: bytes, span: EntrySpan)
 def check_append(
     name: str, bib: BibFile, data: st.DataObject, before: bytes, parsed: Parsed, extra: str
 ) -> None:
-    existing = [k for k, _ in parsed.entries][:3]
+    existing = [k for k, _ in parsed.entries if k][:3]
     key = data.draw(st.sampled_from(["citeman-new", "citeman-other", *existing]))
     value = data.draw(values(extra), label="title")
     newline = data.draw(st.sampled_from(["\n", "\r\n"]))
@@ -397,3 +395,36 @@ def test_appending_to_a_2157_entry_file_keeps_every_earlier_byte(tmp_path: Path)
     now = parse(after)
     assert now.entries[:2157] == before.entries and now.others == before.others
     assert [k for k, _ in now.entries[2157:]] == ["added0", "added1", "added2"]
+
+
+def test_keyless_entries_are_problems_never_edited(tmp_path: Path) -> None:
+    """Mendeley writes ``@article{,``: the reader reports each, the writer leaves them be."""
+    original = _mendeley()
+    spans = scan_entries(original)
+    keyless = [span for span in spans if not span.key]
+    assert keyless, "the Mendeley window holds a keyless entry"
+    problems = parse_bib_text(decode_bib(original)[0]).problems
+    assert [p.line for p in problems if "missing citation key" in p.message] == [
+        span.line for span in keyless
+    ]
+    path = tmp_path / "library.bib"
+    path.write_bytes(original)
+    bib = BibFile(path)
+    for edit in (
+        lambda: bib.set_field("", "title", "x"),
+        lambda: bib.remove_field("", "title"),
+        lambda: bib.remove_entry(""),
+        lambda: bib.remove_entry("  "),
+        lambda: bib.append_entries("@misc{,\n  title = {No key},\n}\n"),
+    ):
+        with pytest.raises(InvalidInputError):
+            edit()
+        assert path.read_bytes() == original
+    # Editing the entry right before a keyless one leaves the keyless one as it was.
+    before = spans[spans.index(keyless[0]) - 1]
+    bib.set_field(before.key, "note", "edited")
+    after = path.read_bytes()
+    moved = len(after) - len(original)
+    assert after[keyless[0].start + moved : keyless[0].end + moved] == (
+        original[keyless[0].start : keyless[0].end]
+    )

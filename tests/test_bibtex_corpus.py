@@ -52,8 +52,10 @@ def test_every_entry_loads_or_is_a_located_problem(path: Path) -> None:
     kinds = Counter(problem.kind for problem in result.problems)
     blocks = len(scan_entries(text)) + len(unreadable_block_lines(text))
     assert len(result.sources) + kinds["parse"] + kinds["duplicate-key"] == blocks
-    # ...and both place each entry on the same line.
+    # ...agree on which keys exist (a keyless entry is a problem, never a source)...
     spans = first_by_key(scan_entries(text))
+    assert {s.key for s in result.sources} == set(spans) - {""}
+    # ...and place each entry on the same line.
     assert all(spans[s.key].line == s.line for s in result.sources)
 
 

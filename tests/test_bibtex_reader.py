@@ -270,6 +270,21 @@ def test_repeated_field_keeps_the_first() -> None:
     assert source.fields["title"] == "First"  # type: ignore[attr-defined]
 
 
+def test_a_field_named_twice_loads_with_the_first_value_and_is_reported() -> None:
+    # bibtexparser fails such a block; the span scanner and the writer see an entry.
+    result = parse_bib_text(
+        "@book{k,\n  keywords = {one},\n  keywords = {two},\n  title = {T},\n}\n"
+        "@book{k, title = {Again}}\n"
+    )
+    (source,) = result.sources
+    assert source.fields["keywords"] == "one"  # type: ignore[attr-defined]
+    assert [(p.kind, p.line, p.key) for p in result.problems] == [
+        ("duplicate-field", 1, "k"),
+        ("duplicate-key", 6, "k"),
+    ]
+    assert "'keywords' (2×)" in result.problems[0].message
+
+
 def test_latin1_and_cp1252(tmp_path: Path) -> None:
     bib = tmp_path / "latin.bib"
     bib.write_bytes(ENTRY.replace("Straße", "“Straße”").encode("cp1252"))

@@ -42,6 +42,7 @@ import gc
 import hashlib
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
@@ -67,7 +68,9 @@ __all__ = [
 # bibtexparser logs each failed block; they are reported as BibProblems instead.
 logging.getLogger("bibtexparser.splitter").setLevel(logging.CRITICAL)
 
-ProblemKind = Literal["parse", "duplicate-key", "undefined-macro", "crossref", "encoding"]
+ProblemKind = Literal[
+    "parse", "duplicate-key", "duplicate-field", "undefined-macro", "crossref", "encoding"
+]
 
 
 class BibProblem(BaseModel):
@@ -376,6 +379,8 @@ class _Reader:
         for block in library.blocks:
             if isinstance(block, bib_model.DuplicateBlockKeyBlock):
                 self._duplicate(block)
+            elif isinstance(block, bib_model.DuplicateFieldKeyBlock):
+                self._repeated_fields(block)
             elif isinstance(block, bib_model.ParsingFailedBlock):
                 self._failed(block)
             elif isinstance(block, bib_model.Entry):
@@ -395,6 +400,10 @@ class _Reader:
         entry_type = block.entry_type.lower()
         if not block.key.strip():
             self._missing_key(line, entry_type)
+            return
+        if block.key in self._by_key:
+            # bibtexparser misses a repeat when one of the two has a repeated field.
+            self._duplicate_key(block.key, line, entry_type)
             return
         fields: dict[str, str] = {}
         for field in block.fields:
@@ -425,14 +434,38 @@ class _Reader:
             # BibTeX allows redefining a macro; the later definition holds from here on.
             self._string(duplicate)
             return
-        first = self._by_key.get(block.key)
+        self._duplicate_key(block.key, line, entry_type)
+
+    def _duplicate_key(self, key: str, line: int, entry_type: str | None) -> None:
+        first = self._by_key.get(key)
         first_line = f" at line {first.line}" if first else ""
         self._problem(
             "duplicate-key",
-            f"duplicate key '{block.key}' (first defined{first_line}); this entry is ignored",
+            f"duplicate key '{key}' (first defined{first_line}); this entry is ignored",
             line=line,
-            key=block.key,
+            key=key,
             entry_type=entry_type,
+        )
+
+    def _repeated_fields(self, block: bib_model.DuplicateFieldKeyBlock) -> None:
+        """An entry naming a field twice loads with the first value (as the writer edits it)."""
+        entry = block.ignore_error_block
+        if not isinstance(entry, bib_model.Entry):
+            self._failed(block)
+            return
+        known = len(self._entries)
+        self._entry(entry)
+        if len(self._entries) == known:
+            return  # reported already: a missing or repeated key
+        loaded = self._entries[-1]
+        counts = Counter(field.key.lower() for field in entry.fields)
+        repeated = ", ".join(f"'{name}' ({count}×)" for name, count in counts.items() if count > 1)
+        self._problem(
+            "duplicate-field",
+            f"repeated field {repeated}: the first value is used, the others are ignored",
+            line=loaded.line,
+            key=loaded.key,
+            entry_type=loaded.entry_type,
         )
 
     def _missing_key(self, line: int, entry_type: str | None) -> None:

@@ -295,7 +295,8 @@ class BibFile:
     Each method reads the file, splices, rescans and atomically replaces it;
     the caller holds the library lock. Keys are case-sensitive; when a key is
     in the file more than once, the first occurrence is the one edited or
-    removed. An unknown key raises :class:`UnknownKeyError` with close keys.
+    removed. An unknown key raises :class:`UnknownKeyError` with close keys;
+    an empty key :class:`InvalidInputError` (keyless entries are left alone).
     """
 
     def __init__(self, path: Path) -> None:
@@ -319,9 +320,16 @@ class BibFile:
                 f"the BibTeX to add cannot be read at line {broken[0]}",
                 "check that its braces balance and that the key is followed by a comma",
             )
-        added = [span.key for span in scan_entries(addition)]
-        if not added:
+        spans = scan_entries(addition)
+        if not spans:
             raise InvalidInputError("no BibTeX entry to add", "write it as @type{key, field = {…}}")
+        keyless = next((span for span in spans if not span.key), None)
+        if keyless is not None:
+            raise InvalidInputError(
+                f"the BibTeX to add has an entry without a citation key at line {keyless.line}",
+                "write it as @type{key, field = {…}}",
+            )
+        added = [span.key for span in spans]
         existing = {span.key for span in snapshot.entries}
         repeated = {k for k, count in Counter(added).items() if count > 1}
         clashes = sorted(repeated | existing.intersection(added))
@@ -426,10 +434,14 @@ class BibFile:
         return field
 
     def _find(self, snapshot: _Snapshot, key: str) -> tuple[int, EntrySpan]:
+        # An entry without a key is a problem the reader reports, never a source: no key
+        # names it, and editing one would pick an arbitrary keyless entry.
+        if not key.strip():
+            raise InvalidInputError("a citation key cannot be empty")
         for index, entry in enumerate(snapshot.entries):
             if entry.key == key:
                 return index, entry
-        raise UnknownKeyError(key, close_keys(key, [e.key for e in snapshot.entries]))
+        raise UnknownKeyError(key, close_keys(key, [e.key for e in snapshot.entries if e.key]))
 
     def _check_edit(self, before: _Snapshot, new_text: str, index: int) -> EntrySpan:
         """Check an edit inside entry ``index`` and return that entry as rescanned."""
