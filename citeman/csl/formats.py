@@ -122,6 +122,9 @@ def _html_tag(attr: str, value: str) -> tuple[str, str]:
     return f'<span style="{attr}:{value};">', "</span>"
 
 
+_TYPED_QUOTES = {"typed-double": ("“", "”"), "typed-single": ("‘", "’")}
+
+
 def serialize(
     node: Node,
     output: str,
@@ -135,7 +138,7 @@ def serialize(
     """
     escape = {"html": escape_html, "markdown": escape_markdown}.get(output, escape_text)
     parts: list[str] = []
-    open_quotes: list[bool] = []  # is each open quotation outer?
+    open_quotes: list[tuple[bool, str]] = []  # each open quotation: is it outer, its close
     tokens = tokenize(node, punctuation_in_quote)
     if strip_end:
         for token in reversed(tokens):
@@ -150,16 +153,20 @@ def serialize(
         if kind == "text":
             parts.append(escape(token.text))
         elif kind == "oq":
-            # a quote is outer (a typed ‘ inner) unless the quote around it is the same:
-            # then it flips, as in “My ‘“Amazing”’ Title”
-            outer = token.value != "inner"
-            if open_quotes and open_quotes[-1] == outer:
-                outer = not outer
-            open_quotes.append(outer)
+            # a quote inside another is the other kind, as in “My ‘“Amazing”’ Title”
+            if open_quotes:
+                outer = not open_quotes[-1][0]
+            elif token.value in _TYPED_QUOTES:  # typed “…” or ‘…’, kept as typed
+                opening, closing = _TYPED_QUOTES[token.value]
+                open_quotes.append((token.value == "typed-double", closing))
+                parts.append(opening)
+                continue
+            else:
+                outer = token.value != "inner"
+            open_quotes.append((outer, quotes.close if outer else quotes.inner_close))
             parts.append(quotes.open if outer else quotes.inner_open)
         elif kind == "cq":
-            outer = open_quotes.pop() if open_quotes else True
-            parts.append(quotes.close if outer else quotes.inner_close)
+            parts.append(open_quotes.pop()[1] if open_quotes else quotes.close)
         elif output == "html":
             if kind in ("open", "close"):
                 tag = _html_tag(token.attr, token.value)

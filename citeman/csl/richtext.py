@@ -36,7 +36,7 @@ class Leaf:
 class Span:
     children: list[Node] = field(default_factory=list)
     fmt: dict[str, str] = field(default_factory=dict)
-    quotes: str = ""  # "style" (quotes="true"), or "outer"/"inner" marks found in data
+    quotes: str = ""  # "style" (quotes="true"), or a kind of _DATA_QUOTE_KINDS found in data
     display: str | None = None
     role: str = ""  # "name-list" / "name": what subsequent-author-substitute replaces
     key: tuple[str, ...] = ()  # a name list's names, for comparing entries
@@ -97,6 +97,11 @@ _MARKUP = re.compile(
 )
 
 
+#: A quotation mark opening a quote in data → the kind of quote: straight marks are the
+#: locale's outer quotes; typed curly marks outside any quote stay as typed (citeproc-js
+#: keeps “…” in an en-GB title). Nested in a quote, any quote flips.
+_DATA_QUOTE_KINDS = {'"': "outer", "'": "outer", "“": "typed-double", "‘": "typed-single"}
+
 _ORIGINS = itertools.count(1)
 #: text-case leaves alone what data marks nocase, and small caps, super- and subscripts
 _CASE_PROTECTED = frozenset({"nocase", "sc", "sup", "sub", "span"})
@@ -106,7 +111,7 @@ _NODECOR = {"font-style": "normal", "font-variant": "normal", "font-weight": "no
 def parse_markup(text: str) -> list[Node]:
     """Item data → nodes, honouring the inline markup CSL-JSON allows.
 
-    Straight quotes alternate outer and inner as they nest; a typed ‘ stays inner.
+    Straight quotes alternate as they nest; see _DATA_QUOTE_KINDS for what each mark means.
     """
     if (
         "<" not in text
@@ -157,7 +162,7 @@ def parse_markup(text: str) -> list[Node]:
                     add_text(token)  # a straight quote standing alone is no quote
                     continue
             if opening:
-                quote_span = Span(quotes="inner" if token == "‘" else "outer", origin=origin)
+                quote_span = Span(quotes=_DATA_QUOTE_KINDS[token], origin=origin)
                 marks[id(quote_span)] = token.replace("'", "’")
                 open_span(kind, quote_span)
             elif not close(kind):
