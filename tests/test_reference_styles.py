@@ -33,6 +33,11 @@ _VOLUME_TITLE_LANGUAGE = "citeproc-js 2.4.63: title case on a non-English volume
 # before editor; after it citeproc-js never applies subsequent-author-substitute to the
 # editor's entry nor the next. The same style minus that element substitutes "———", as
 # we do (and as the fixture sort_DropNameLabelInSort expects for an editor then author).
+# CSL says a label for an empty variable prints nothing; citeproc-js prints the term
+# anyway and lets the group decide ("T p." for a book without pages). Cite Them Right
+# labels number-of-volumes with `<label variable="volume"/>`, so citeproc-js prints
+# "(32 vol)" where we print "(32)". We keep to the specification.
+_LABEL_OF_EMPTY_VARIABLE = "citeproc-js prints a label for an empty variable"
 _MLA_GUEST_SUBSTITUTE = "citeproc-js: MLA's guest names block subsequent-author-substitute"
 
 _TITLE_CASING_STYLES = (
@@ -55,6 +60,7 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     },
     **{(style, "kant:kpv"): _VOLUME_TITLE_LANGUAGE for style in _TITLE_CASING_STYLES},
     ("modern-language-association", "westfahl:space"): _MLA_GUEST_SUBSTITUTE,
+    ("harvard-cite-them-right", "britannica"): _LABEL_OF_EMPTY_VARIABLE,
 }
 
 

@@ -24,11 +24,11 @@ def _locator_term(label: str) -> str:
 def label_text(variable: str, form: str, plural_option: str, ctx: RenderContext) -> str | None:
     """The term text a label shows for ``variable``, or None when there is nothing to label."""
     value = ctx.variable(variable)
-    if isinstance(value, list) or (value is None and variable == "locator"):
+    # CSL: no label for an empty variable. citeproc-js prints the term all the same ("T p."
+    # for a book without pages); we keep to the specification (see test_reference_styles)
+    if value is None or isinstance(value, list):
         return None
-    # citeproc-js prints the term of an empty number variable too, and lets the group
-    # around decide ("(32 vol)": Cite Them Right labels number-of-volumes with volume)
-    text = "" if value is None else str(value)
+    text = str(value)
     term = variable
     if variable == "locator":
         assert ctx.cite is not None
