@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import cached_property
@@ -66,6 +65,8 @@ def read_settings(root: Path) -> LibrarySettings:
     values: dict[str, Any] = {"root": root}
     config = root / CONFIG_NAME
     if config.is_file():
+        import tomllib  # only for a library with a citeman.toml: keeps start-up short
+
         try:
             data = tomllib.loads(config.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -7,11 +7,19 @@
 
 Storage modules build these from files; the CLI and the Python API build them
 from user input. Either way a bad value fails validation with the field named.
+Records read back from citeman's own index were validated when they were
+written: :meth:`Quote.from_index_json` and :meth:`Source.from_index_json`
+rebuild them without validating again.
+
+Every model defers building its validator (``defer_build``) to its first
+validation, so that a command pays only for the models it validates: ``cite
+find`` validates none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -61,7 +69,7 @@ QUOTE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 class Locator(BaseModel):
     """A pinpoint in a work: a CSL label and its value, which may be a range."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     label: LocatorLabel = "page"
     value: str = Field(min_length=1)
@@ -87,12 +95,22 @@ class Source(BaseModel):
     (``id`` is the citation key, case kept).
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     key: str = Field(min_length=1)
     entry_type: str
     fields: dict[str, str] = Field(default_factory=dict)
     csl: dict[str, Any] = Field(default_factory=dict)
     file: Path | None = None
     line: int | None = None
+
+    @classmethod
+    def from_index_json(cls, data: str | bytes) -> Source:
+        """A source from the JSON the index stored (``model_dump_json``), not validated again."""
+        values = json.loads(data)
+        if values.get("file") is not None:
+            values["file"] = Path(values["file"])
+        return cls.model_construct(**values)
 
     @property
     def title(self) -> str:
@@ -134,7 +152,7 @@ class Quote(BaseModel):
     ``extra`` keeps front-matter keys citeman does not know, untouched.
     """
 
-    model_config = ConfigDict(validate_assignment=True)
+    model_config = ConfigDict(validate_assignment=True, defer_build=True)
 
     id: str
     text: str = Field(min_length=1)
@@ -187,6 +205,20 @@ class Quote(BaseModel):
             return str(value)
         return value
 
+    @classmethod
+    def from_index_json(cls, data: str | bytes) -> Quote:
+        """A quote from the JSON the index stored (``model_dump_json``), not validated again."""
+        values = json.loads(data)
+        for name in ("locator", "quoted_in_locator"):
+            if values.get(name) is not None:
+                values[name] = Locator.model_construct(**values[name])
+        added = values.get("added")
+        if added is not None:
+            values["added"] = (
+                dt.datetime.fromisoformat(added) if "T" in added else dt.date.fromisoformat(added)
+            )
+        return cls.model_construct(**values)
+
     @property
     def cited_keys(self) -> list[str]:
         return [k for k in (self.source, self.quoted_in) if k]
@@ -194,6 +226,8 @@ class Quote(BaseModel):
 
 class LibrarySettings(BaseModel):
     """Where a library lives and its defaults (from citeman.toml when present)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     root: Path
     style: str = "chicago"

@@ -195,6 +195,23 @@ def test_garbage_cache_file_is_rebuilt(index: LibraryIndex) -> None:
     assert ids_found(fresh, "mystery") == ["riddle"]
 
 
+def test_cache_damaged_inside_is_rebuilt_by_the_next_command(index: LibraryIndex) -> None:
+    """A valid header over torn pages (a crash mid-write on a disk that lies) is not fatal."""
+    from tests.conftest import run_cite
+
+    index.refresh()
+    index.close()
+    db = index.settings.state_dir / DB_NAME
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    data = db.read_bytes()
+    page = int.from_bytes(data[16:18], "big")
+    db.write_bytes(data[:page] + b"\xa5" * (len(data) - page))
+    found = run_cite("find", "mystery", "--ids", cwd=index.settings.root)
+    assert (found.returncode, found.stdout, found.stderr) == (0, "riddle\n", "")
+    assert LibraryIndex(index.settings).refresh().quotes_indexed == 0
+
+
 def test_deleted_cache_file_is_rebuilt(index: LibraryIndex) -> None:
     index.refresh()
     index.close()

@@ -198,3 +198,14 @@ def test_quotes_follow_file_edits_in_search(index: LibraryIndex) -> None:
     index.refresh()
     assert found(index, "enigma") == []
     assert found(index, "puzzle") == ["riddle"]
+
+
+def test_cite_find_proposes_near_spellings_when_nothing_matches(index: LibraryIndex) -> None:
+    from tests.conftest import run_cite
+
+    root = index.settings.root
+    missed = run_cite("find", "Churchil", cwd=root)
+    assert (missed.returncode, missed.stdout) == (0, "")
+    assert missed.stderr.splitlines() == ["No quotes match.", "Did you mean: Churchill?"]
+    found = run_cite("find", "Kotkin", "--ids", cwd=root).stdout.split()  # the author is Kötkin
+    assert sorted(found) == ["dualism", "quoted"]

@@ -37,11 +37,10 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel
 
 from citeman.errors import QuoteFileError
 from citeman.index.bib_sync import BibState, sync_sources
@@ -76,8 +75,9 @@ ProgressCallback = Callable[[str, int, int], None]
 PROGRESS_AFTER_SECONDS = 1.0
 
 
-class RefreshStats(BaseModel):
-    """What one :meth:`LibraryIndex.refresh` did."""
+@dataclass
+class RefreshStats:
+    """What one :meth:`LibraryIndex.refresh` did (counters, never input: a plain dataclass)."""
 
     sources_parsed: int = 0
     quotes_indexed: int = 0
@@ -267,7 +267,7 @@ class LibraryIndex:
             if rowid in written:
                 continue
             write_quote_row(
-                self.connection, rowid, name, digest, Quote.model_validate_json(data), None, facts
+                self.connection, rowid, name, digest, Quote.from_index_json(data), None, facts
             )
             count += 1
         return count
@@ -277,7 +277,7 @@ class LibraryIndex:
     def source(self, key: str) -> Source | None:
         """The source with citation key ``key`` (case-sensitive), or None."""
         row = self.connection.execute("SELECT data FROM sources WHERE key = ?", (key,)).fetchone()
-        return Source.model_validate_json(row[0]) if row else None
+        return Source.from_index_json(row[0]) if row else None
 
     def sources(self, keys: Iterable[str] | None = None) -> list[Source]:
         """All sources in library.bib order, or those of ``keys`` in that order.
@@ -286,7 +286,7 @@ class LibraryIndex:
         """
         if keys is None:
             rows = self.connection.execute("SELECT data FROM sources ORDER BY ord")
-            return [Source.model_validate_json(data) for (data,) in rows]
+            return [Source.from_index_json(data) for (data,) in rows]
         found = (self.source(key) for key in keys)
         return [source for source in found if source is not None]
 
@@ -322,7 +322,7 @@ class LibraryIndex:
         row = self.connection.execute(
             "SELECT data FROM quote_files WHERE id = ? ORDER BY name LIMIT 1", (quote_id,)
         ).fetchone()
-        return Quote.model_validate_json(row[0]) if row else None
+        return Quote.from_index_json(row[0]) if row else None
 
     def quotes(self, ids: Iterable[str] | None = None) -> list[Quote]:
         """All readable quotes sorted by id, or those of ``ids`` in that order (unknown skipped)."""
@@ -330,7 +330,7 @@ class LibraryIndex:
             rows = self.connection.execute(
                 "SELECT data FROM quote_files WHERE data IS NOT NULL ORDER BY id, name"
             )
-            return [Quote.model_validate_json(data) for (data,) in rows]
+            return [Quote.from_index_json(data) for (data,) in rows]
         found = (self.quote(quote_id) for quote_id in ids)
         return [quote for quote in found if quote is not None]
 

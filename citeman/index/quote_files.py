@@ -178,8 +178,6 @@ class ReadFile:
 
 def read_quote_file_record(path: Path, known_digest: str | None = None) -> ReadFile:
     """Read and hash one file; parse it unless its hash is ``known_digest``."""
-    from citeman.quotes import MAX_FILE_BYTES, quote_from_text, read_quote_file
-
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -192,6 +190,9 @@ def read_quote_file_record(path: Path, known_digest: str | None = None) -> ReadF
     digest = file_digest(data)
     if digest == known_digest:
         return ReadFile(path.name, stat.st_size, stat.st_mtime_ns, digest, unchanged=True)
+    # Imported here, not above: a file only touched needs no YAML parser (nor its import).
+    from citeman.quotes import MAX_FILE_BYTES, quote_from_text, read_quote_file
+
     quote: Quote | None = None
     problem: QuoteFileError | None = None
     try:

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from citeman.index.text import fold, fold_locator
 from citeman.models import Quote
@@ -57,6 +57,8 @@ _LINE_BREAKS = re.compile(r"[\r\n\t]")
 class SearchFilters(BaseModel):
     """Restrictions added to a query (the ``cite find`` options); all must hold."""
 
+    model_config = ConfigDict(defer_build=True)
+
     tags: list[str] = Field(default_factory=list)
     source: str | None = None
     speaker: str | None = None
@@ -74,7 +76,13 @@ class SearchFilters(BaseModel):
 
 
 class SearchHit(BaseModel):
-    """One found quote; ``match_spans`` are (start, end) offsets into ``snippet``."""
+    """One found quote; ``match_spans`` are (start, end) offsets into ``snippet``.
+
+    :func:`search` builds hits from the index's own rows without validating them
+    again (``model_construct``).
+    """
+
+    model_config = ConfigDict(defer_build=True)
 
     quote: Quote
     score: float
@@ -287,9 +295,13 @@ def search(
     marked = plan.marked_texts(index, rowids)
     hits = []
     for rowid, score in ranked:
-        quote = Quote.model_validate_json(data[rowid])
+        quote = Quote.from_index_json(data[rowid])
         snippet, spans = make_snippet(marked.get(rowid, quote.text))
-        hits.append(SearchHit(quote=quote, score=float(score), snippet=snippet, match_spans=spans))
+        hits.append(
+            SearchHit.model_construct(
+                quote=quote, score=float(score), snippet=snippet, match_spans=spans
+            )
+        )
     return hits
 
 
