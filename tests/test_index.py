@@ -374,3 +374,15 @@ def test_unwritable_state_dir_falls_back_to_the_user_cache(
     assert index.refresh().quotes_indexed == 1
     assert ids_found(index, "riddle") == ["riddle"]
     assert list((tmp_path / "cache" / "citeman" / "indexes").glob(f"*/{DB_NAME}"))
+
+
+def test_snapshot_changes_when_files_come_go_and_move() -> None:
+    from array import array
+
+    from citeman.index.quote_files import Snapshot
+
+    old = Snapshot(["a.md", "b.md", "c.md", "d.md"], array("q", [1, 2, 3, 4]), array("q", [5] * 4))
+    new = Snapshot(["d.md", "e.md", "b.md", "a.md"], array("q", [4, 9, 7, 1]), array("q", [5] * 4))
+    assert new.changed_since(old) == (["e.md", "b.md"], ["c.md"])
+    assert old.changed_since(old) == ([], [])
+    assert new.changed_since(Snapshot.empty()) == (new.names, [])

@@ -116,10 +116,15 @@ class Snapshot:
                 if size != old_size or mtime != old_mtime
             ]
             return changed, []
-        before = old.as_mapping()
-        now = self.as_mapping()
-        changed = [name for name, stat in now.items() if before.get(name) != stat]
-        return changed, [name for name in before if name not in now]
+        # Files came or went: match names through one position map (left over: gone).
+        position = {name: i for i, name in enumerate(old.names)}
+        old_sizes, old_mtimes = old.sizes, old.mtimes
+        changed = []
+        for name, size, mtime in zip(self.names, self.sizes, self.mtimes, strict=True):
+            i = position.pop(name, None)
+            if i is None or old_sizes[i] != size or old_mtimes[i] != mtime:
+                changed.append(name)
+        return changed, list(position)
 
 
 def scan_quote_dir(quotes_dir: Path) -> Snapshot:
