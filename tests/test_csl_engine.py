@@ -204,3 +204,66 @@ def test_et_al_subsequent_shortens_later_cites() -> None:
     engine = Engine(style, [many])
     assert engine.cite([CiteRef(id="arendt1951")]).count("Author") == 5
     assert engine.cite([CiteRef(id="arendt1951")]) == "Author0 et al."
+
+
+def test_names_in_a_choose_inside_substitute_inherit_name_and_label() -> None:
+    style = _inline_style(
+        '<names variable="author"><name initialize-with=". " name-as-sort-order="all"/>'
+        '<label form="short" prefix=", "/><substitute>'
+        '<choose><if type="book"><names variable="editor"/></if></choose>'
+        "</substitute></names>"
+    )
+    edited = {"id": "w", "type": "book", "editor": [{"family": "Westfahl", "given": "Gary"}]}
+    assert Engine(style, [edited]).cite([CiteRef(id="w")]) == "Westfahl, G., ed."
+
+
+def test_a_condition_sees_a_variable_the_substitute_printed() -> None:
+    style = _inline_style(
+        '<names variable="author"><substitute><text variable="container-title"/></substitute>'
+        '</names><choose><if variable="container-title"><text variable="title" prefix=" "'
+        ' quotes="true"/></if><else><text variable="title" prefix=" " font-style="italic"/>'
+        "</else></choose>"
+    )
+    newspaper = {
+        "id": "t",
+        "type": "article-newspaper",
+        "title": "Enigmatic Attitude",
+        "container-title": "The Times",
+    }
+    engine = Engine(style, [newspaper], output="html")
+    assert engine.cite([CiteRef(id="t")]) == "The Times “Enigmatic Attitude”"
+
+
+def test_title_case_leaves_capitalised_stop_words_and_elisions_alone() -> None:
+    style = _inline_style('<text variable="title" text-case="title"/>')
+    item = {"id": "a", "type": "book", "title": "Museum in America - The New York 't Hooft"}
+    assert (
+        Engine(style, [item]).cite([CiteRef(id="a")]) == "Museum in America - The New York ’t Hooft"
+    )
+
+
+def test_a_typed_double_quote_stays_in_a_british_title() -> None:
+    style = _inline_style(
+        '<text variable="title" quotes="true"/><text variable="note" prefix=" "/>'
+    )
+    item = {"id": "a", "type": "book", "title": "An “Interdiffusion” Study", "note": "“x”"}
+    engine = Engine(style, [item], locale="en-GB")
+    assert engine.cite([CiteRef(id="a")]) == "‘An “Interdiffusion” Study’ “x”"
+
+
+def test_a_term_is_title_cased_by_the_locale_not_the_item_language() -> None:
+    style = _inline_style(
+        '<text variable="title" text-case="title"/><names variable="translator" prefix=" (">'
+        '<name/><label form="short" prefix=", " text-case="title" suffix=")"/></names>'
+    )
+    german = {
+        "id": "i",
+        "type": "book",
+        "title": "Die Ilias",
+        "language": "de-DE",
+        "translator": [{"family": "Schadewaldt", "given": "Wolfgang"}],
+    }
+    assert (
+        Engine(style, [german]).cite([CiteRef(id="i")])
+        == "Die Ilias (Wolfgang Schadewaldt, Trans.)"
+    )
