@@ -164,9 +164,9 @@ class Library:
             clean_stale_temp_files(self.settings.quotes_dir, max_age=0)
             yield
 
-    def _refresh_after_write(self) -> None:
+    def _refresh_after_write(self, written: Path) -> None:
         if "index" in self.__dict__:
-            self.index.refresh()
+            self.index.refresh(written=[written.name])
 
     # -- sources ----------------------------------------------------------------------
 
@@ -327,8 +327,8 @@ class Library:
             if quote_id is None:
                 author = self._author_surname(source or quoted_in)
                 quote.id = derive_quote_id(quote, author, set(self.store.ids()))
-            self.store.create(quote)
-        self._refresh_after_write()
+            path = self.store.create(quote)
+        self._refresh_after_write(path)
         return quote
 
     def _author_surname(self, key: str | None) -> str | None:

@@ -56,6 +56,7 @@ from citeman.index.quote_files import (
     delete_quote_row,
     problem_from_json,
     read_quote_files,
+    restat,
     rows_citing,
     scan_quote_dir,
     settled,
@@ -166,15 +167,23 @@ class LibraryIndex:
 
     # -- refreshing --------------------------------------------------------------------
 
-    def refresh(self, progress: ProgressCallback | None = None) -> RefreshStats:
+    def refresh(
+        self, progress: ProgressCallback | None = None, *, written: Iterable[str] | None = None
+    ) -> RefreshStats:
         """Bring the index up to date with the files; cheap when nothing changed.
 
         ``progress`` is called as ``progress(stage, done, total)`` once a build has
         taken over a second (a first build of a large library, say).
+
+        ``written``: the names of the quote files this process has just written,
+        right after a full refresh. Only those (and library.bib) are looked at,
+        not every file in quotes/: the stored snapshot keeps the other files as
+        that refresh saw them, so the next full refresh still finds any change
+        made meanwhile by someone else.
         """
         started = time.perf_counter()
         try:
-            stats = self._refresh(progress, started)
+            stats = self._refresh(progress, started, written)
         except sqlite3.DatabaseError as exc:
             if not is_damaged(exc):
                 raise  # locked for too long, disk full, read-only: not a reason to delete
@@ -182,22 +191,25 @@ class LibraryIndex:
             # the files are the truth, so start again from them.
             self.close()
             discard_index_db(self._state_dir)
-            stats = self._refresh(progress, started)
+            stats = self._refresh(progress, started, None)
             stats.rebuilt = True
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def _refresh(self, progress: ProgressCallback | None, started: float) -> RefreshStats:
+    def _refresh(
+        self, progress: ProgressCallback | None, started: float, only: Iterable[str] | None
+    ) -> RefreshStats:
         conn = self.connection
         scan_ns = time.time_ns()
         bib_path = self.settings.bib_path
         bib_stat = _bib_stat(bib_path)
-        files = scan_quote_dir(self.settings.quotes_dir)
-        files_bytes = files.to_bytes()
-        if _bib_unchanged(bib_stat, BibState.from_json(self._meta("bib"))) and (
-            self._meta("quote_files") == files_bytes
-        ):
-            return RefreshStats()
+        files: Snapshot | None = None
+        if only is None:
+            files = scan_quote_dir(self.settings.quotes_dir)
+            if _bib_unchanged(bib_stat, BibState.from_json(self._meta("bib"))) and (
+                self._meta("quote_files") == files.to_bytes()
+            ):
+                return RefreshStats()
 
         def report(stage: str, done: int, total: int) -> None:
             if progress is not None and time.perf_counter() - started > PROGRESS_AFTER_SECONDS:
@@ -211,6 +223,12 @@ class LibraryIndex:
             stored = self._meta("quote_files")
             stats.rebuilt = stored is None
             old = Snapshot.from_bytes(stored) if isinstance(stored, bytes) else Snapshot.empty()
+            if files is None:
+                files = (
+                    restat(old, self.settings.quotes_dir, only or ())
+                    if isinstance(stored, bytes)
+                    else scan_quote_dir(self.settings.quotes_dir)  # no snapshot yet: look at all
+                )
 
             changed_keys: set[str] = set()
             if not _bib_unchanged(bib_stat, bib_state):

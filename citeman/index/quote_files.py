@@ -19,6 +19,7 @@ and hashes it once more (the trick git uses for its index).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -85,22 +86,32 @@ class Snapshot:
         return cls(names, numbers[:count], numbers[count:])
 
     def updated(self, stats: Mapping[str, tuple[int, int]], removed: Iterable[str]) -> Snapshot:
-        """A copy with the entries of ``stats`` replaced and the names ``removed`` dropped."""
+        """A copy with the entries of ``stats`` replaced (or appended, for new names)
+        and the names ``removed`` dropped."""
         removed = set(removed)
         if not stats and not removed:
             return self
         if len(stats) < 64:  # one edit: find the few positions without a 100k-entry dict
-            positions = {name: self.names.index(name) for name in stats}
+            positions = {}
+            for name in stats:
+                with contextlib.suppress(ValueError):  # not there: a new file
+                    positions[name] = self.names.index(name)
         else:
             positions = {name: i for i, name in enumerate(self.names) if name in stats}
+        names = list(self.names)
         sizes, mtimes = array("q", self.sizes), array("q", self.mtimes)
         for name, (size, mtime) in stats.items():
-            sizes[positions[name]], mtimes[positions[name]] = size, mtime
+            if name in positions:
+                sizes[positions[name]], mtimes[positions[name]] = size, mtime
+            else:
+                names.append(name)
+                sizes.append(size)
+                mtimes.append(mtime)
         if not removed:
-            return Snapshot(list(self.names), sizes, mtimes)
-        kept = [i for i, name in enumerate(self.names) if name not in removed]
+            return Snapshot(names, sizes, mtimes)
+        kept = [i for i, name in enumerate(names) if name not in removed]
         return Snapshot(
-            [self.names[i] for i in kept],
+            [names[i] for i in kept],
             array("q", (sizes[i] for i in kept)),
             array("q", (mtimes[i] for i in kept)),
         )
@@ -156,6 +167,20 @@ def scan_quote_dir(quotes_dir: Path) -> Snapshot:
     finally:
         os.close(fd)
     return Snapshot(names, sizes, mtimes)
+
+
+def restat(snapshot: Snapshot, quotes_dir: Path, names: Iterable[str]) -> Snapshot:
+    """``snapshot`` with only the files ``names`` looked at again (added, changed or gone)."""
+    stats: dict[str, tuple[int, int]] = {}
+    gone: list[str] = []
+    for name in names:
+        try:
+            info = os.stat(quotes_dir / name)
+        except FileNotFoundError:
+            gone.append(name)
+        else:
+            stats[name] = (info.st_size, info.st_mtime_ns)
+    return snapshot.updated(stats, gone)
 
 
 def settled(size: int, mtime_ns: int, scan_ns: int) -> tuple[int, int]:
