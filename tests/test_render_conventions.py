@@ -108,3 +108,21 @@ def test_quoted_in_keeps_the_writers_order_and_is_never_collapsed(library_dir: P
     )
     note = lib.render(["same-author"], style="apa").quotes[0].note
     assert note == "(Kotkin, 2017, p. 5, as cited in Kotkin, 2014)"
+
+
+@pytest.mark.parametrize(
+    ("style", "note"),
+    [
+        ("chicago", "Rolf Ahmann, [source needed]"),
+        ("apa", "(Ahmann, [source needed])"),
+        ("mla", "(Ahmann, [source needed])"),
+    ],
+)
+def test_source_needed_reads_like_a_citation_of_the_style(
+    library_dir: Path, style: str, note: str
+) -> None:
+    lib = Library.open(library_dir)
+    lib.add_quote("Words.", speaker="Rolf Ahmann", quote_id="unsourced")
+    doc = lib.render(["unsourced"], style=style)
+    assert doc.quotes[0].note == note
+    assert doc.warnings == ["quote unsourced has no source: its note says [source needed]"]

@@ -90,7 +90,7 @@ def render_quotes(
             # the writer's order: "X, quoted in Y" whatever order the style sorts cites in
             note = engine.cite(cites, note_index=number, delimiter=delimiter, unsorted=True)
         else:
-            note = f"{quote.speaker}, {SOURCE_NEEDED}" if quote.speaker else SOURCE_NEEDED
+            note = _source_needed(quote.speaker, is_note_style=engine.is_note_style)
             warnings.append(f"quote {quote.id} has no source: its note says {SOURCE_NEEDED}")
         rendered.append(RenderedQuote(id=quote.id, text=quote.text, note=note, number=number))
     return RenderedDocument(
@@ -103,6 +103,14 @@ def render_quotes(
         bibliography=engine.bibliography() if sources else [],
         warnings=warnings,
     )
+
+
+def _source_needed(speaker: str | None, *, is_note_style: bool) -> str:
+    """The citation of words with no work to cite: "Speaker, [source needed]"."""
+    text = SOURCE_NEEDED
+    if speaker:
+        text = f"{speaker_in_citation(speaker, is_note_style=is_note_style)}, {text}"
+    return text if is_note_style else f"({text})"
 
 
 def _cite(key: str, locator: Locator | None, prefix: str | None = None) -> CiteRef:
