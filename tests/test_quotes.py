@@ -154,7 +154,7 @@ def test_deep_nesting_is_refused_without_crashing(tmp_path: Path) -> None:
     depth = 30_000  # composing this with libyaml would overflow the C stack
     path.write_text(f"---\nx: {'[' * depth}{']' * depth}\n---\nText.\n")
     # PyYAML >= 6.0.3 stops this in its own scanner; older releases reach our check
-    with pytest.raises(QuoteFileError, match="nested more than|nesting depth"):
+    with pytest.raises(QuoteFileError, match=r"nested more than|nesting depth"):
         read_quote_file(path)
 
 

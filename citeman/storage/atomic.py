@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from citeman.errors import LockTimeoutError
+from citeman.errors import InvalidInputError, LockTimeoutError
 
 TEMP_MARKER = ".citeman-tmp-"
 #: A temporary file older than this belongs to a dead writer.
@@ -46,11 +46,20 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     """Replace ``path`` with ``data`` atomically.
 
     With ``exclusive=True`` the write fails with ``FileExistsError`` if ``path``
-    exists (checked under the final link, so two writers cannot both win).
+    exists (checked under the final link, so two writers cannot both win). A
+    ``path`` that is a folder, or whose folder is a file, is an
+    :class:`InvalidInputError` (a user may name it as an output file).
     """
     path = Path(path)
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise InvalidInputError(f"cannot write {path}: it is a folder", "name a file to write")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InvalidInputError(
+            f"cannot write {path}: {folder} is a file, not a folder", "name a file in a folder"
+        ) from None
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARKER}", dir=folder)
     tmp = Path(tmp_name)
     try:
