@@ -267,3 +267,35 @@ def test_a_term_is_title_cased_by_the_locale_not_the_item_language() -> None:
         Engine(style, [german]).cite([CiteRef(id="i")])
         == "Die Ilias (Wolfgang Schadewaldt, Trans.)"
     )
+
+
+def test_a_locator_that_opens_with_its_own_label_takes_no_other() -> None:
+    style = _inline_style(
+        '<group delimiter=" "><label variable="locator" form="short"/>'
+        '<text variable="locator"/></group>'
+    )
+    engine = Engine(style, [KOTKIN])
+    assert engine.cite([CiteRef(id="Kotkin2017", locator="186")]) == "p. 186"
+    assert engine.cite([CiteRef(id="Kotkin2017", locator="vol. 1, fol. 186")]) == "vol. 1, fol. 186"
+    # a word that is no locator term keeps the label
+    assert engine.cite([CiteRef(id="Kotkin2017", locator="ca. 186")]) == "p. ca. 186"
+
+
+def test_an_entry_with_no_printed_form_keeps_its_number_only_in_a_numbered_list() -> None:
+    layout = (
+        '<choose><if type="book"><text variable="title"/></if></choose></layout></bibliography>'
+    )
+    numbered = _inline_style('<text variable="citation-number"/>').replace(
+        "</style>", f"<bibliography><layout>{layout}</style>"
+    )
+    unnumbered = _inline_style('<text variable="title"/>').replace(
+        "</style>", f"<bibliography><layout>{layout}</style>"
+    )
+    letter = {"id": "letter", "type": "personal_communication", "title": "Letter"}
+    assert Engine(numbered, [KOTKIN, letter]).bibliography(["Kotkin2017", "letter"]) == [
+        "Stalin: Waiting for Hitler, 1929–1941",
+        "2. [CSL STYLE ERROR: reference with no printed form.]",
+    ]
+    assert Engine(unnumbered, [KOTKIN, letter]).bibliography(["Kotkin2017", "letter"]) == [
+        "Stalin: Waiting for Hitler, 1929–1941"
+    ]

@@ -152,7 +152,7 @@ def _author_groups(
                 same.append(output)
                 continue
         groups.append([output])
-    group_delimiter = attrs.get("cite-group-delimiter", ", ")
+    group_delimiter = attrs.get("cite-group-delimiter", _default_group_delimiter(engine, delimiter))
     suffix_delimiter = attrs.get(
         "year-suffix-delimiter", attrs.get("cite-group-delimiter", delimiter)
     )
@@ -202,6 +202,13 @@ def _author_groups(
         if mode == "year-suffix-ranged":
             _range_suffixes(pieces, first)
     return pieces
+
+
+def _default_group_delimiter(engine: Engine, layout_delimiter: str) -> str:
+    """Without cite-group-delimiter, a note style keeps its layout delimiter between the
+    collapsed cites of one author ("Smith 2000a; 2000b"), as citeproc-js does; an
+    in-text style takes the specification's ", "."""
+    return layout_delimiter if engine.is_note_style else ", "
 
 
 def _range_suffixes(pieces: list[_Piece], first: CiteOutput) -> None:

@@ -49,6 +49,9 @@ class CiteInfo:
     near_note: bool = False
     first_note: int | None = None
     note_index: int = 0
+    # rendered only to find cites that read alike: the accessed date, a fact about the
+    # writer's visit and not the work, tells no two works apart (as in citeproc-js)
+    compared: bool = False
 
 
 @dataclass
@@ -113,6 +116,8 @@ class RenderContext:
         article's title after the paper's name stood in for its author.
         """
         if name in self.suppressed and not testing:
+            return None
+        if name == "accessed" and self.cite is not None and self.cite.compared:
             return None
         if name == "locator":
             return self.cite.locator if self.cite else None

@@ -75,7 +75,7 @@ class Disambiguator:
     def _key(self, item_id: str) -> str:
         position = POSITION_SUBSEQUENT if self.engine.is_note_style else POSITION_FIRST
         node = self.engine.render_cite(
-            item_id, CiteInfo(position=position), disambiguation=self.states[item_id]
+            item_id, CiteInfo(position=position, compared=True), disambiguation=self.states[item_id]
         )
         return plain_text(node)
 

@@ -165,6 +165,9 @@ class Engine:
             ctx = self._context(item_id, "bibliography", number_of=_constant(number))
             fields = render_children(layout.children, ctx)
             if fields is None or is_empty(fields):
+                if self.style.numbers_citations:
+                    # a numbered list keeps its numbering visible, as citeproc-js does
+                    nodes.append(Leaf(f"{number}. {NO_PRINTED_FORM}"))
                 continue
             if align:
                 fields = second_field_align(fields)

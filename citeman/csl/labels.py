@@ -16,9 +16,29 @@ from citeman.csl.context import RenderContext, decorate
 from citeman.csl.numbers import is_plural_value
 from citeman.csl.richtext import Leaf, Node
 
+LOCATOR_TERMS = (
+    *("act", "appendix", "article-locator", "book", "canon", "chapter", "column"),
+    *("elocation", "equation", "figure", "folio", "issue", "line", "note", "opus", "page"),
+    *("paragraph", "part", "rule", "scene", "section", "sub-verbo", "supplement", "table"),
+    *("timestamp", "title-locator", "verse", "version", "volume"),
+)
+
 
 def _locator_term(label: str) -> str:
     return "sub verbo" if label == "sub-verbo" else label
+
+
+def starts_with_own_label(locator: str, ctx: RenderContext) -> bool:
+    """Whether a locator opens with a locator term of its own ("vol. 1, fol. 186"): the
+    writer labelled it, so the cite's label would only double it ("p. vol. 1")."""
+    first_word = locator.strip().split(" ", 1)[0]
+    if not first_word.endswith(".") or first_word == locator.strip():
+        return False
+    locale = ctx.style.locale
+    return any(
+        first_word in (locale.term(term, "short"), locale.term(term, "short", plural=True))
+        for term in LOCATOR_TERMS
+    )
 
 
 def label_text(variable: str, form: str, plural_option: str, ctx: RenderContext) -> str | None:
@@ -32,6 +52,8 @@ def label_text(variable: str, form: str, plural_option: str, ctx: RenderContext)
     term = variable
     if variable == "locator":
         assert ctx.cite is not None
+        if starts_with_own_label(text, ctx):
+            return None
         term = _locator_term(ctx.cite.label or "page")
     if plural_option == "always":
         plural = True

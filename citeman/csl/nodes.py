@@ -186,7 +186,10 @@ class NumberNode:
         ctx.rendered += 1
         ctx.started = True
         if not is_numeric(text):
-            return decorate(Span(parse_markup(text)), self.attrs, ctx)
+            # a value with a number in it is data, not markup ("1<sup>er</sup>" prints as
+            # typed), as in citeproc-js; a value without one may carry rich text
+            content = Leaf(text) if re.search(r"\d", text) else Span(parse_markup(text))
+            return decorate(content, self.attrs, ctx)
         return decorate(
             number_ranges(text, variable, ctx, self.attrs.get("form", "numeric")), self.attrs, ctx
         )

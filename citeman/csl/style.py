@@ -60,6 +60,7 @@ class CompiledStyle:
     bibliography: Layout | None
     renders_year_suffix: bool
     uses_disambiguate_condition: bool = False
+    numbers_citations: bool = False  # the citation prints citation-number (a numeric style)
     title: str = ""
     language: str = "en-US"  # the locale rendered in (items may name their own)
 
@@ -104,6 +105,21 @@ def _compile_layout(element: Any) -> Layout:
     )
 
 
+def _prints_citation_number(element: Any, root: Any, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether ``element`` or a macro it calls renders the citation-number variable."""
+    for node in element.iter():
+        if local_name(node) == "text" and node.get("variable") == "citation-number":
+            return True
+        macro_name = node.get("macro") if local_name(node) == "text" else None
+        if macro_name and macro_name not in seen:
+            for macro in root.findall(f"{CSL_NS}macro"):
+                if macro.get("name") == macro_name and _prints_citation_number(
+                    macro, root, seen | {macro_name}
+                ):
+                    return True
+    return False
+
+
 def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
     parsed = CitationStylesStyle(io.BytesIO(xml), locale=locale, validate=False)
     root = parsed.root
@@ -129,6 +145,7 @@ def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
         bibliography=_compile_layout(bibliography) if bibliography is not None else None,
         renders_year_suffix=renders_year_suffix,
         uses_disambiguate_condition=uses_condition,
+        numbers_citations=citation is not None and _prints_citation_number(citation, root),
         title=(title_element.text or "") if title_element is not None else "",
         language=locale or root.get("default-locale") or "en-US",
     )
