@@ -70,6 +70,8 @@ def test_find_loads_no_engine_no_reader_no_yaml(fresh_library: Path, tmp_path: P
     assert loaded_from(modules, (*NEVER_ON_FIND_OR_ADD, "yaml")) == []
     assert "citeman.cli.find_cmd" in modules
     assert loaded_from(modules, ("citeman.cli.render_cmd", "citeman.cli.quote_cmd")) == []
+    piped = modules_loaded(tmp_path, "--library", str(fresh_library), "find", "riddle", "--ids")
+    assert "rich.table" in modules and "rich.table" not in piped
 
 
 def test_find_builds_no_pydantic_validator(fresh_library: Path, tmp_path: Path) -> None:

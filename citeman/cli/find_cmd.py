@@ -13,15 +13,16 @@ Use cases::
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from citeman.cli.context import CliState, state
 from citeman.library import Library
 from citeman.search import SearchFilters, SearchHit
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def register(app: typer.Typer) -> None:
@@ -98,6 +99,10 @@ def short_citation(library: Library, key: str | None) -> str:
 
 
 def _table(library: Library, hits: list[SearchHit]) -> Table:
+    # Imported here: `--ids` and `--json` (scripts, pipes) print no table.
+    from rich.table import Table
+    from rich.text import Text
+
     from citeman.locators import format_locator
 
     table = Table(show_lines=False, header_style="bold")
