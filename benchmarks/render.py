@@ -17,7 +17,6 @@ quote files citing them) and measures, median of ``--runs``:
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import subprocess
 import sys
@@ -28,15 +27,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from render_engine import (  # noqa: E402  (the engine benchmark's workload)
+from render_engine import (  # the engine benchmark's workload
     STYLE_ID,
     make_notes,
     make_works,
-    run_citeproc_js,
+    parse_arguments,
+    report_citeproc_js,
     style_load_times,
 )
 
-from citeman.library import Library  # noqa: E402
+from citeman.library import Library
 
 _BIB_TYPES = {
     "book": "book",
@@ -113,10 +113,7 @@ def time_whole_process(root: Path) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--no-js", action="store_true", help="skip citeproc-js")
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv, __doc__.splitlines()[0])
     works, notes = make_works(), make_notes()
     with tempfile.TemporaryDirectory(prefix="citeman-render-bench-") as folder:
         root = Path(folder)
@@ -132,16 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         whole = [time_whole_process(root) for _ in range(args.runs)]
         print(f"cite render --style chicago (whole process, {len(ids)} notes): "
               f"{statistics.median(whole) * 1000:.0f} ms median")
-        if args.no_js:
-            return 0
-        items = [s.csl for s in Library.open(root).sources()]
-        js = run_citeproc_js(items, notes, args.runs)
-        if js is None:
-            print("citeproc-js: not measured (needs node and npm)")
-            return 0
-        js_ms = statistics.median(js) * 1000 / len(notes)
-        print(f"citeproc-js: {js_ms:.3f} ms per note (median of {args.runs} runs)")
-        print(f"ratio citeman / citeproc-js: {ours_ms / js_ms:.2f}")
+        if not args.no_js:
+            items = [s.csl for s in Library.open(root).sources()]
+            report_citeproc_js(items, notes, args.runs, ours_ms)
     return 0
 
 

@@ -232,11 +232,32 @@ def run_citeproc_js(
         return times
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_arguments(argv: list[str] | None, description: str) -> argparse.Namespace:
+    """The options both render benchmarks take: --runs and --no-js."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-js", action="store_true", help="skip citeproc-js")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def report_citeproc_js(
+    works: list[dict[str, Any]],
+    notes: list[tuple[str, str | None]],
+    runs: int,
+    ours_ms: float,
+) -> None:
+    """Print citeproc-js's ms per note on the same workload and our ratio to it."""
+    js = run_citeproc_js(works, notes, runs)
+    if js is None:
+        print("citeproc-js: not measured (needs node and npm)")
+        return
+    js_ms = statistics.median(js) * 1000 / len(notes)
+    print(f"citeproc-js: {js_ms:.3f} ms per note (median of {runs} runs)")
+    print(f"ratio citeman / citeproc-js: {ours_ms / js_ms:.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv, __doc__.splitlines()[0])
     works, notes = make_works(), make_notes()
     loads = style_load_times()
     print(f"style load ({STYLE_ID}): " + ", ".join(f"{k} {v:.2f} ms" for k, v in loads.items()))
@@ -244,15 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     ours = [run_ours(works, notes) for _ in range(args.runs)]
     ours_ms = statistics.median(ours) * 1000 / len(notes)
     print(f"citeman: {ours_ms:.3f} ms per note (median of {args.runs} runs of {len(notes)} notes)")
-    if args.no_js:
-        return 0
-    js = run_citeproc_js(works, notes, args.runs)
-    if js is None:
-        print("citeproc-js: not measured (needs node and npm)")
-        return 0
-    js_ms = statistics.median(js) * 1000 / len(notes)
-    print(f"citeproc-js: {js_ms:.3f} ms per note (median of {args.runs} runs)")
-    print(f"ratio citeman / citeproc-js: {ours_ms / js_ms:.2f}")
+    if not args.no_js:
+        report_citeproc_js(works, notes, args.runs, ours_ms)
     return 0
 
 

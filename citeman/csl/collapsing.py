@@ -243,4 +243,4 @@ def _next_letter(left: _Piece, right: _Piece) -> bool:
 
 def _suppressed(output: CiteOutput, engine: Engine) -> Node | None:
     ref = output.ref.model_copy(update={"suppress_author": True})
-    return engine.render_cite(ref.id, output.info, ref=ref)
+    return engine.render_cite(ref.id, output.info, ref=ref).node

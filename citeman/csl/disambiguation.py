@@ -76,7 +76,7 @@ class Disambiguator:
         position = POSITION_SUBSEQUENT if self.engine.is_note_style else POSITION_FIRST
         node = self.engine.render_cite(
             item_id, CiteInfo(position=position, compared=True), disambiguation=self.states[item_id]
-        )
+        ).node
         return plain_text(node)
 
     def _clashes(self, ids: list[str]) -> list[list[str]]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel
 
@@ -53,6 +53,11 @@ from citeman.errors import UnknownKeyError
 OutputFormat = Literal["html", "text", "markdown"]
 _SENTENCE_END = (".", "!", "?")
 NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
+
+
+class RenderedCite(NamedTuple):
+    node: Node | None
+    names: str  # plain text of the cite's first names
 
 
 class CiteRef(BaseModel):
@@ -298,25 +303,12 @@ class Engine:
         first_in_note: bool = False,
         disambiguation: Disambiguation | None = None,
         ref: CiteRef | None = None,
-    ) -> Node | None:
-        """One cite's output (no cluster affixes); used by the cluster and disambiguation."""
-        return self._render_cite_and_names(
-            item_id, info, first_in_note=first_in_note, disambiguation=disambiguation, ref=ref
-        )[0]
-
-    def _render_cite_and_names(
-        self,
-        item_id: str,
-        info: CiteInfo,
-        *,
-        first_in_note: bool = False,
-        disambiguation: Disambiguation | None = None,
-        ref: CiteRef | None = None,
-    ) -> tuple[Node | None, str]:
-        """A cite's output and the plain text of its first names (what collapsing groups)."""
+    ) -> RenderedCite:
+        """One cite's output (no cluster affixes) and the plain text of its first names
+        (what collapsing groups); used by the cluster, collapsing and disambiguation."""
         layout = self.style.citation
         if layout is None:
-            return None, ""
+            return RenderedCite(None, "")
         ctx = self._context(
             item_id,
             "citation",
@@ -331,8 +323,8 @@ class Engine:
         node = render_children(layout.children, ctx)
         names = plain_text(ctx.first_names)
         if ref is not None and ref.author_only:
-            return ctx.first_names, names
-        return node, names
+            return RenderedCite(ctx.first_names, names)
+        return RenderedCite(node, names)
 
     def _cluster_node(
         self,
@@ -372,9 +364,7 @@ class Engine:
                 (prefix_end.endswith(_SENTENCE_END) and " " in prefix_end)
                 or (index == 0 and not prefix_end)
             )
-            node, names = self._render_cite_and_names(
-                ref.id, info, first_in_note=first_in_note, ref=ref
-            )
+            node, names = self.render_cite(ref.id, info, first_in_note=first_in_note, ref=ref)
             if node is None or is_empty(node):
                 node = Leaf(NO_PRINTED_FORM)
             outputs.append(CiteOutput(ref, info, node, names))
