@@ -152,3 +152,9 @@ def test_dates_from_raw_strings_and_seasons() -> None:
     assert date is not None and (date.begin.year, date.begin.month, date.begin.day) == (1998, 4, 10)
     season = parse_date({"date-parts": [[1999, 22]]})
     assert season is not None and season.begin.season == 2
+
+
+def test_initials_keep_the_markup_around_a_given_name() -> None:
+    assert initialize("<b>John</b> Quiggly", ". ") == "<b>J.</b> Q."
+    assert initialize("<i>John</i>-Quiggly", ". ") == "<i>J.</i>-Q."
+    assert initialize("<b>J</b> Q.", ". ", initialize_full=False) == "<b>J.</b> Q."

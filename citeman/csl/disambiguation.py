@@ -259,7 +259,7 @@ class Disambiguator:
         clashes = self._clashes(self.ids)
         if not clashes:
             return
-        order = self.engine.bibliography_order_for_suffixes(self.ids)
+        order = self.engine.bibliography_order(self.ids)
         rank = {item_id: index for index, item_id in enumerate(order)}
         for group in clashes:
             for index, item_id in enumerate(sorted(group, key=lambda i: rank.get(i, 0))):

@@ -233,8 +233,8 @@ class Engine:
         self._order_cache[cache_key] = ordered
         return ordered
 
-    def bibliography_order_for_suffixes(self, ids: list[str]) -> list[str]:
-        """The order in which year suffixes are handed out: the bibliography's."""
+    def bibliography_order(self, ids: list[str]) -> list[str]:
+        """``ids`` as the bibliography sorts them (also the order year suffixes go in)."""
         return self._bibliography_order(list(ids))
 
     def sort_values(

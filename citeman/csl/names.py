@@ -117,6 +117,17 @@ def _joins_tight(particle: str) -> bool:
     return particle.endswith(("'", "’", "-"))
 
 
+_MARKUP_AROUND = re.compile(r"((?:<[^<>/]+>)*)(.*?)((?:</[^<>]+>)*)", re.DOTALL)
+
+
+def _markup_around(token: str) -> tuple[str, str, str]:
+    """Opening tags, the word, closing tags: "<b>John</b>" → ("<b>", "John", "</b>")."""
+    match = _MARKUP_AROUND.fullmatch(token)
+    assert match is not None  # every string matches: all three groups may be empty
+    opening, word, closing = match.groups()
+    return opening, word, closing
+
+
 def _split_given(given: str, hyphen: bool) -> list[tuple[str, str]]:
     """(separator before, token) pairs; "M.E." splits into "M." and "E."."""
     text = re.sub(r"\s*-\s*", "-", " ".join(given.split()))
@@ -149,7 +160,9 @@ def initialize(given: str, mark: str, hyphen: bool = True, initialize_full: bool
         return given
     out = ""
     previous_initial = False
-    for index, (separator, token) in enumerate(_split_given(given, hyphen)):
+    for index, (separator, marked_token) in enumerate(_split_given(given, hyphen)):
+        # a word in markup ("<b>John</b>") is initialized inside it: "<b>J.</b>"
+        opening, token, closing = _markup_around(marked_token)
         lowercase = token[:1].islower()
         if lowercase and "-" in separator and initialize_full:
             continue  # "Guo-ping": a lowercase part after a hyphen has no initial
@@ -165,6 +178,9 @@ def initialize(given: str, mark: str, hyphen: bool = True, initialize_full: bool
             text, initial = token[0] + extra + mark, True
         else:
             text, initial = token, False
+        if opening or closing:
+            word = text.rstrip()
+            text = opening + word + closing + text[len(word) :]
         if index and out:
             if "-" in separator:
                 out = out.rstrip() + "-"
