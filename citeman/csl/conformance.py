@@ -26,13 +26,20 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from citeman.csl.engine import CiteRef, Cluster, Engine
+from citeman.csl.engine import CiteRef, Cluster, Engine, Position
 from citeman.csl.fixtures import Fixture, fixture_paths, load_fixture, normalize_result
 
 DEFAULT_FIXTURES = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "csl-test-suite" / ("fixtures")
 )
 FIXTURE_TIME_LIMIT = 5.0
+# a cite's "position" in CSL-JSON, numbered as citeproc-js numbers them
+CSL_JSON_POSITIONS: dict[int, Position] = {
+    0: "first",
+    1: "subsequent",
+    2: "ibid",
+    3: "ibid-with-locator",
+}
 
 
 class FixtureTimeout(Exception):
@@ -81,6 +88,7 @@ def cite_ref(cite: dict[str, Any]) -> CiteRef:
         suffix=cite.get("suffix"),
         suppress_author=bool(cite.get("suppress-author")),
         author_only=bool(cite.get("author-only")),
+        position=CSL_JSON_POSITIONS.get(cite.get("position", -1)),
     )
 
 

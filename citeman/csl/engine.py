@@ -38,7 +38,16 @@ from pydantic import BaseModel
 
 from citeman.csl.bibliography import second_field_align, substitute_subsequent_authors
 from citeman.csl.collapsing import CiteOutput, collapse_cites
-from citeman.csl.context import CiteInfo, Disambiguation, RenderContext, decorate
+from citeman.csl.context import (
+    POSITION_FIRST,
+    POSITION_IBID,
+    POSITION_IBID_WITH_LOCATOR,
+    POSITION_SUBSEQUENT,
+    CiteInfo,
+    Disambiguation,
+    RenderContext,
+    decorate,
+)
 from citeman.csl.data import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, normalize_item
 from citeman.csl.disambiguation import Disambiguator
 from citeman.csl.formats import serialize
@@ -51,6 +60,13 @@ from citeman.csl.style import CompiledStyle, Layout, load_style
 from citeman.errors import UnknownKeyError
 
 OutputFormat = Literal["html", "text", "markdown"]
+Position = Literal["first", "subsequent", "ibid", "ibid-with-locator"]
+_POSITIONS: dict[str, int] = {
+    "first": POSITION_FIRST,
+    "subsequent": POSITION_SUBSEQUENT,
+    "ibid": POSITION_IBID,
+    "ibid-with-locator": POSITION_IBID_WITH_LOCATOR,
+}
 _SENTENCE_END = (".", "!", "?")
 NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
 
@@ -65,7 +81,8 @@ class CiteRef(BaseModel):
 
     ``label`` is a CSL locator label (``page`` when None); ``prefix``/``suffix``
     are printed around the cite; ``suppress_author`` drops the first names
-    (``(2017, 519)``), ``author_only`` prints only them.
+    (``(2017, 519)``), ``author_only`` prints only them; ``position`` overrides
+    the position counted over the notes.
     """
 
     id: str
@@ -75,6 +92,7 @@ class CiteRef(BaseModel):
     suffix: str | None = None
     suppress_author: bool = False
     author_only: bool = False
+    position: Position | None = None
 
 
 class Cluster(BaseModel):
@@ -343,6 +361,9 @@ class Engine:
         infos = self._positions.place(
             [(cite.id, cite.locator, cite.label) for cite in cites], note_index
         )
+        for cite, info in zip(cites, infos, strict=True):
+            if cite.position is not None:
+                info.position = _POSITIONS[cite.position]
         pairs = list(zip(cites, infos, strict=True))
         if layout.sort and not unsorted:
             pairs = sort_by_keys(
