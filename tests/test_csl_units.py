@@ -11,7 +11,7 @@ from citeman.csl.context import (
     POSITION_IBID_WITH_LOCATOR,
     POSITION_SUBSEQUENT,
 )
-from citeman.csl.data import parse_date
+from citeman.csl.data import normalize_item, parse_date
 from citeman.csl.disambiguation import year_suffix
 from citeman.csl.formats import QuoteMarks, serialize
 from citeman.csl.names import initialize, parse_name
@@ -158,3 +158,32 @@ def test_initials_keep_the_markup_around_a_given_name() -> None:
     assert initialize("<b>John</b> Quiggly", ". ") == "<b>J.</b> Q."
     assert initialize("<i>John</i>-Quiggly", ". ") == "<i>J.</i>-Q."
     assert initialize("<b>J</b> Q.", ". ", initialize_full=False) == "<b>J.</b> Q."
+
+
+def test_names_and_fields_from_the_note_field() -> None:
+    item = normalize_item(
+        {
+            "id": "x",
+            "author": [{"family": "Wolf", "given": "K. S."}],
+            "note": "reviewed-author: Hall || W. C.\nreviewed-author: Deaf Society\n"
+            "reviewed-title: Decrease\nauthor: Someone Else",
+        }
+    )
+    assert item["reviewed-author"] == [
+        {"family": "Hall", "given": "W. C."},
+        {"literal": "Deaf Society"},
+    ]
+    assert item["reviewed-title"] == "Decrease"
+    assert item["author"] == [{"family": "Wolf", "given": "K. S."}]  # data beats the note
+
+
+def test_straight_quotes_in_data_nest_whichever_mark_opens() -> None:
+    # a single quote right before a double one opens the outer quote, as citeproc-js reads it
+    assert _render(Span(parse_markup("'\"Title\"' and more"))) == "“‘Title’” and more"
+    assert _render(Span(parse_markup("Doe's 'Book'"))) == "Doe’s “Book”"
+
+
+def test_a_quote_left_open_inside_a_tag_is_an_apostrophe() -> None:
+    assert _render(Span(parse_markup("<i>l'''</i> and <i>the students'</i>"))) == (
+        "l’’’ and the students’"
+    )

@@ -63,7 +63,9 @@ class Disambiguation:
     name_levels: dict[tuple[str, str], int] = field(default_factory=dict)  # per person
     primary_only: bool = False  # givenname-disambiguation-rule primary-name*
     year_suffix: str | None = None
-    condition: bool = False
+    # how many disambiguate tests come out true, in the order the cite meets them: the
+    # first test's extra text is tried alone before the second's is added (citeproc-js)
+    conditions: int = 0
 
 
 @dataclass
@@ -92,6 +94,7 @@ class RenderContext:
     # its name and label too, as they do in citeproc-js
     substitute_parent: Any = None
     started: bool = False
+    disambiguate_tests_met: int = 0
 
     @property
     def english(self) -> bool:

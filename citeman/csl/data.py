@@ -241,16 +241,21 @@ _NOTE_FIELD = re.compile(r"^\s*\{?:?([A-Za-z][A-Za-z-]*)\s*:\s*(.+?)\}?\s*$")
 
 def _variables_from_note(item: dict[str, Any]) -> None:
     """Zotero's convention: "event-date: 2004-10-01/2004-10-14" lines in ``note``
-    fill variables the item lacks (dates and plain fields; never names)."""
+    fill variables the item lacks: dates, plain fields, and names written
+    "Family || Given" (one line a name) or as one literal name."""
     note = item.get("note")
     if not isinstance(note, str) or ":" not in note:
         return
+    names_from_note: dict[str, list[dict[str, str]]] = {}
     for line in note.splitlines():
         match = _NOTE_FIELD.match(line)
         if not match:
             continue
         key, value = match.group(1).lower(), match.group(2)
-        if key in item or key in NAME_VARIABLES or key in ("id", "type"):
+        if key in NAME_VARIABLES and key not in item:
+            names_from_note.setdefault(key, []).append(_name_from_note(value))
+            continue
+        if key in item or key in ("id", "type"):
             continue
         if key in DATE_VARIABLES:
             date = parse_date({"raw": value})
@@ -262,6 +267,14 @@ def _variables_from_note(item: dict[str, Any]) -> None:
             or key.removesuffix("-short") in _NOTE_STRING_VARIABLES
         ):
             item[key] = value
+    item.update(names_from_note)
+
+
+def _name_from_note(value: str) -> dict[str, str]:
+    family, separator, given = value.partition("||")
+    if not separator:
+        return {"literal": value.strip()}
+    return {"family": family.strip(), "given": given.strip()}
 
 
 _NOTE_STRING_VARIABLES = frozenset(
@@ -287,6 +300,7 @@ _NOTE_STRING_VARIABLES = frozenset(
         "publisher",
         "publisher-place",
         "references",
+        "reviewed-title",
         "section",
         "source",
         "status",

@@ -95,9 +95,7 @@ class Disambiguator:
         add_suffix = options.get("disambiguate-add-year-suffix") == "true"
         rule = options.get("givenname-disambiguation-rule", "by-cite")
         self.states = {item_id: Disambiguation() for item_id in self.ids}
-        if not (
-            add_names or add_given or add_suffix or self.engine.style.uses_disambiguate_condition
-        ):
+        if not (add_names or add_given or add_suffix or self.engine.style.disambiguate_tests):
             return
         if add_given and rule != "by-cite":
             self._global_given_names(rule)
@@ -107,11 +105,20 @@ class Disambiguator:
                 remaining = self._try_add_names(remaining)
             if add_given and len(remaining) > 1:
                 remaining = self._try_given_names(remaining, rule, add_names)
-            if len(remaining) > 1 and self.engine.style.uses_disambiguate_condition:
-                for item_id in remaining:
-                    self.states[item_id].condition = True
+            if len(remaining) > 1:
+                self._turn_on_conditions(remaining)
         if add_suffix:
             self._year_suffixes()
+
+    def _turn_on_conditions(self, group: list[str]) -> None:
+        """Make one more disambiguate test true at a time, while cites still clash."""
+        remaining = group
+        for count in range(1, self.engine.style.disambiguate_tests + 1):
+            for item_id in remaining:
+                self.states[item_id].conditions = count
+            remaining = [i for g in self._clashes(remaining) for i in g]
+            if len(remaining) <= 1:
+                break
 
     def _try_add_names(self, group: list[str]) -> list[str]:
         """Show more names (past et-al) while that separates cites; keep the count at

@@ -204,15 +204,18 @@ class Engine:
                 substitute,
                 layout.attrs.get("subsequent-author-substitute-rule", "complete-all"),
             )
-        # citeproc-js trims the right-hand block of an aligned entry only
-        return [self._serialize(node, entry=align) for node in nodes]
+        # as in citeproc-js: an entry opening with a display block starts with its text;
+        # only an aligned entry is trimmed at its end
+        return [self._serialize(node, entry=True, aligned=align) for node in nodes]
 
     # ---- rendering --------------------------------------------------------------------
 
-    def _serialize(self, node: Node | None, entry: bool = False) -> str:
+    def _serialize(self, node: Node | None, entry: bool = False, aligned: bool = False) -> str:
         if node is None:
             return ""
-        return serialize(node, self.output, self._quotes, self._piq, strip_end=entry)
+        return serialize(
+            node, self.output, self._quotes, self._piq, strip_end=aligned, strip_start=entry
+        )
 
     def _numbered(self, ordered: list[str]) -> list[tuple[int, str]]:
         return [

@@ -131,10 +131,13 @@ def serialize(
     quotes: QuoteMarks,
     punctuation_in_quote: bool,
     strip_end: bool = False,
+    strip_start: bool = False,
 ) -> str:
     """The tree written as ``output`` ("html", "text" or "markdown").
 
-    ``strip_end`` drops trailing spaces (a bibliography entry ends with its text).
+    ``strip_end`` drops trailing spaces (an aligned bibliography entry ends with its
+    text); ``strip_start`` the leading ones of an entry that opens with a display
+    block (as when subsequent-author-substitute="" emptied the block before it).
     """
     escape = {"html": escape_html, "markdown": escape_markdown}.get(output, escape_text)
     parts: list[str] = []
@@ -147,6 +150,14 @@ def serialize(
                 if token.text:
                     break
             elif token.kind not in ("close", "block-close", "cq"):
+                break
+    if strip_start and any(t.kind == "block-open" for t in tokens[:1]):
+        for token in tokens:
+            if token.kind == "text":
+                token.text = token.text.lstrip()
+                if token.text:
+                    break
+            elif token.kind not in ("open", "block-open"):
                 break
     for token in tokens:
         kind = token.kind

@@ -260,7 +260,9 @@ class Condition:
         for value in attrs.get("position", "").split():
             results.append(_position_test(value, ctx))
         if "disambiguate" in attrs:
-            results.append(ctx.disambiguation.condition == (attrs["disambiguate"] == "true"))
+            ctx.disambiguate_tests_met += 1
+            on = ctx.disambiguate_tests_met <= ctx.disambiguation.conditions
+            results.append(on == (attrs["disambiguate"] == "true"))
         match = attrs.get("match", "all")
         if match == "any":
             return any(results)

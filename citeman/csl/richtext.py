@@ -93,7 +93,7 @@ _TAGS: dict[str, tuple[str, str] | None] = {
 _MARKUP = re.compile(
     r'<(/?)(i|em|b|strong|sc|sup|sub)>|<span\s+class="nocase">|<span\s+class="nodecor">|'
     r'<span\s+style="font-variant:\s*small-caps;?">|</span>|'
-    r'(?P<quote>["“”]|(?<![\w])[\'‘](?=[\w<])|(?<=[\w.,!?>])[\'’](?![\w]))'
+    r'(?P<quote>["“”]|(?<![\w])[\'‘](?=[\w"“]|<(?!/))|(?<=[\w.,!?>"”])[\'’](?![\w]))'
 )
 
 
@@ -126,6 +126,7 @@ def parse_markup(text: str) -> list[Node]:
     position = 0
     origin = next(_ORIGINS)
     marks: dict[int, str] = {}  # the mark that opened each quote span
+    abandoned: list[Span] = []
 
     def add_text(piece: str) -> None:
         if not piece:
@@ -141,6 +142,8 @@ def parse_markup(text: str) -> list[Node]:
     def close(kind: str) -> bool:
         for depth in range(len(stack) - 1, 0, -1):
             if stack[depth][0] == kind:
+                # a quote still open inside a closing tag never closes ("<i>l'</i>")
+                abandoned.extend(span for _kind, span in stack[depth + 1 :] if span.quotes)
                 del stack[depth:]
                 return True
         return False
@@ -190,7 +193,8 @@ def parse_markup(text: str) -> list[Node]:
                 open_span(name, Span(fmt={fmt[0]: fmt[1]}))
     add_text(text[position:])
     # unclosed quotes were not quotes: give the mark back as text
-    unclosed = {id(span): marks.get(id(span), "") for _kind, span in stack[1:]}
+    open_spans = [span for _kind, span in stack[1:]] + abandoned
+    unclosed = {id(span): marks.get(id(span), "") for span in open_spans}
     _unwrap_unclosed(root, unclosed)
     return root.children
 

@@ -59,7 +59,7 @@ class CompiledStyle:
     citation: Layout | None
     bibliography: Layout | None
     renders_year_suffix: bool
-    uses_disambiguate_condition: bool = False
+    disambiguate_tests: int = 0  # how many cs:if/cs:else-if test disambiguate
     numbers_citations: bool = False  # the citation prints citation-number (a numeric style)
     title: str = ""
     language: str = "en-US"  # the locale rendered in (items may name their own)
@@ -132,8 +132,8 @@ def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
         element.get("variable") == "year-suffix" for element in root.iter(f"{CSL_NS}text")
     )
     title_element = root.find(f"{CSL_NS}info/{CSL_NS}title")
-    uses_condition = any(
-        element.get("disambiguate") == "true"
+    disambiguate_tests = sum(
+        element.get("disambiguate") is not None
         for tag in ("if", "else-if")
         for element in root.iter(f"{CSL_NS}{tag}")
     )
@@ -144,7 +144,7 @@ def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
         citation=_compile_layout(citation) if citation is not None else None,
         bibliography=_compile_layout(bibliography) if bibliography is not None else None,
         renders_year_suffix=renders_year_suffix,
-        uses_disambiguate_condition=uses_condition,
+        disambiguate_tests=disambiguate_tests,
         numbers_citations=citation is not None and _prints_citation_number(citation, root),
         title=(title_element.text or "") if title_element is not None else "",
         language=locale or root.get("default-locale") or "en-US",
