@@ -26,7 +26,7 @@ from tests.conftest import SAMPLE_BIB
 
 #: Examples per target (the fuzzing budget reported in the issue's closing note).
 ADD_EXAMPLES = 150
-ID_EXAMPLES = 150
+ID_EXAMPLES = 100
 OUTPUT_EXAMPLES = 100
 
 #: Documented exit codes of `cite add` on bad input: unknown key (3), invalid input (4),
