@@ -299,3 +299,13 @@ def test_an_entry_with_no_printed_form_keeps_its_number_only_in_a_numbered_list(
     assert Engine(unnumbered, [KOTKIN, letter]).bibliography(["Kotkin2017", "letter"]) == [
         "Stalin: Waiting for Hitler, 1929–1941"
     ]
+
+
+def test_numbers_with_a_locator_term_among_them() -> None:
+    style = _inline_style('<number variable="edition" form="ordinal"/>')
+    book = {"id": "b", "type": "book", "title": "T"}
+    engine = Engine(
+        style, [{**book, "edition": "2, p. 5"}, {**book, "id": "c", "edition": "2, x 5"}]
+    )
+    assert engine.cite([CiteRef(id="b")]) == "2nd, p. 5"  # one page: the singular term
+    assert engine.cite([CiteRef(id="c")]) == "2, x 5"  # no term: the value as typed

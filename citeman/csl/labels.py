@@ -28,17 +28,22 @@ def _locator_term(label: str) -> str:
     return "sub verbo" if label == "sub-verbo" else label
 
 
+def locator_term_of(word: str, ctx: RenderContext) -> str | None:
+    """The locator term whose short form (singular or plural) is ``word`` ("p." → page)."""
+    if not word.endswith("."):
+        return None
+    locale = ctx.style.locale
+    for term in LOCATOR_TERMS:
+        if word in (locale.term(term, "short"), locale.term(term, "short", plural=True)):
+            return term
+    return None
+
+
 def starts_with_own_label(locator: str, ctx: RenderContext) -> bool:
     """Whether a locator opens with a locator term of its own ("vol. 1, fol. 186"): the
     writer labelled it, so the cite's label would only double it ("p. vol. 1")."""
-    first_word = locator.strip().split(" ", 1)[0]
-    if not first_word.endswith(".") or first_word == locator.strip():
-        return False
-    locale = ctx.style.locale
-    return any(
-        first_word in (locale.term(term, "short"), locale.term(term, "short", plural=True))
-        for term in LOCATOR_TERMS
-    )
+    first_word, space, _rest = locator.strip().partition(" ")
+    return bool(space) and locator_term_of(first_word, ctx) is not None
 
 
 def label_text(variable: str, form: str, plural_option: str, ctx: RenderContext) -> str | None:

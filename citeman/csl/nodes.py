@@ -26,12 +26,12 @@ from citeman.csl.context import (
 )
 from citeman.csl.data import NUMBER_VARIABLES, DateValue
 from citeman.csl.dates import DateNode
-from citeman.csl.labels import LabelNode
+from citeman.csl.labels import LabelNode, locator_term_of
 from citeman.csl.locale import DatePartFormat, local_name
 from citeman.csl.names import NamesNode, NameSpec
-from citeman.csl.numbers import is_numeric, roman, split_numbers
+from citeman.csl.numbers import is_numeric, is_plural_value, roman, split_numbers
 from citeman.csl.page_ranges import ESCAPED_HYPHEN, format_pages
-from citeman.csl.richtext import Leaf, Node, Span, is_empty, parse_markup
+from citeman.csl.richtext import Leaf, Node, Span, is_empty, parse_markup, plain_text
 from citeman.csl.textcase import apply_text_case
 
 _DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
@@ -102,6 +102,27 @@ def number_ranges(text: str, variable: str, ctx: RenderContext, form: str = "num
                 piece = roman(number)
         out.append(piece)
     return Leaf("".join(out).replace("\0", "-"))
+
+
+def labelled_numbers(text: str, variable: str, ctx: RenderContext, form: str) -> Node | None:
+    """A list of numbers some of which carry a locator term, as citeproc-js reads it:
+    "7, p. 3-8" → "7th, pp. 3–8" (the term agrees with its numbers, which keep their
+    form; the unlabelled take the cs:number's). None for any other value."""
+    parts = text.split(", ")
+    if len(parts) < 2:
+        return None
+    out: list[str] = []
+    for part in parts:
+        word, _space, rest = part.partition(" ")
+        term = locator_term_of(word, ctx)
+        if term is not None and is_numeric(rest):
+            label = ctx.style.locale.term(term, "short", is_plural_value(rest)) or word
+            out.append(f"{label} {plain_text(number_ranges(rest, variable, ctx))}")
+        elif is_numeric(part):
+            out.append(plain_text(number_ranges(part, variable, ctx, form)))
+        else:
+            return None
+    return Leaf(", ".join(out))
 
 
 @dataclass
@@ -185,6 +206,9 @@ class NumberNode:
         text = str(value)
         ctx.rendered += 1
         ctx.started = True
+        labelled = labelled_numbers(text, variable, ctx, self.attrs.get("form", "numeric"))
+        if labelled is not None:
+            return decorate(labelled, self.attrs, ctx)
         if not is_numeric(text):
             # a value with a number in it is data, not markup ("1<sup>er</sup>" prints as
             # typed), as in citeproc-js; a value without one may carry rich text
