@@ -36,6 +36,7 @@ from citeman.errors import (
     LibraryNotFoundError,
     UnknownKeyError,
     UnknownQuoteError,
+    UnsafePathError,
 )
 from citeman.models import LibrarySettings, OutputFormat, Quote, Source
 
@@ -386,6 +387,31 @@ class Library:
             locale=self.settings.locale,
             output=output,
         )
+
+    def write_output(self, path: Path, text: str) -> Path:
+        """Write a rendered document to ``path`` atomically; returns the resolved path.
+
+        The path must lie inside the library folder and must not be the library's
+        own data: library.bib, citeman.toml, a file under quotes/ or .citeman/.
+        """
+        from citeman.storage.atomic import atomic_write_text
+
+        target = path.expanduser().resolve()
+        root = self.root.resolve()
+        if not target.is_relative_to(root):
+            raise UnsafePathError(
+                f"{path} is outside the library folder {root}",
+                "write output inside the library folder (or redirect stdout)",
+            )
+        own_files = {root / BIB_NAME, root / CONFIG_NAME}
+        own_folders = (self.settings.quotes_dir.resolve(), self.settings.state_dir.resolve())
+        if target in own_files or any(target.is_relative_to(d) for d in own_folders):
+            raise UnsafePathError(
+                f"{path} is the library's own data: writing there would replace it",
+                "choose another file name, e.g. notes.md",
+            )
+        atomic_write_text(target, text)
+        return target
 
 
 def _validated_quote(fields: dict[str, Any]) -> Quote:

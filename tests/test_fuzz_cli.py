@@ -205,12 +205,6 @@ def test_render_output_never_lands_outside_the_library(
         assert not target.is_relative_to(small_library.resolve()) or not target.is_file()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cite render --output accepts library.bib, a quote file or the index inside "
-    "the library folder and overwrites it (library.bib became an empty render). "
-    "Reported to the owner of citeman/cli.",
-)
 @pytest.mark.parametrize("target", ["library.bib", "quotes/first.md", "citeman.toml"])
 def test_render_output_never_overwrites_the_library_itself(
     tmp_path: Path, target: str

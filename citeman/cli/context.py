@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from citeman.errors import CitemanError, UnsafePathError
+from citeman.errors import CitemanError
 from citeman.library import Library
 
 
@@ -95,14 +95,3 @@ class ProgressReporter:
         if done >= total:
             self._progress.stop()
             self._progress = None
-
-
-def inside_library(library: Library, path: Path) -> Path:
-    """``path`` resolved, refusing anything outside the library folder."""
-    resolved = path.expanduser().resolve()
-    if not resolved.is_relative_to(library.root):
-        raise UnsafePathError(
-            f"{path} is outside the library folder {library.root}",
-            "write output inside the library folder (or redirect stdout)",
-        )
-    return resolved

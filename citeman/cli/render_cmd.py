@@ -19,10 +19,9 @@ from typing import Annotated
 
 import typer
 
-from citeman.cli.context import inside_library, state
+from citeman.cli.context import state
 from citeman.cli.find_cmd import filters_from_options
 from citeman.models import OutputFormat
-from citeman.storage.atomic import atomic_write_text
 
 
 def register(app: typer.Typer) -> None:
@@ -69,6 +68,5 @@ def render(
     if output is None:
         cli.out.file.write(text)
     else:
-        target = inside_library(library, output)
-        atomic_write_text(target, text)
+        target = library.write_output(output, text)
         cli.err.print(f"Wrote {len(doc.quotes)} quotes to {target}", markup=False)

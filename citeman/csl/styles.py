@@ -16,6 +16,7 @@ common names.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache
 from pathlib import Path
@@ -80,7 +81,7 @@ def style_title(path: str | Path) -> str:
     found = _TITLE_PATTERN.search(head)
     if not found:
         return path.stem
-    return found.group(1).decode("utf-8", "replace").strip().replace("&amp;", "&")
+    return html.unescape(found.group(1).decode("utf-8", "replace").strip())
 
 
 def list_styles() -> list[tuple[str, str]]:
