@@ -11,8 +11,6 @@ ours must run: any ``sqlite3`` error means user text reached FTS5 as syntax.
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -185,13 +183,6 @@ def test_fts5_syntax_in_the_data_and_the_query_is_plain_text(
     assert sorted(hit.quote.id for hit in search(index, query)) == ids
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=sqlite3.OperationalError,
-    reason="citeman.search passes a NUL inside an FTS5 string; SQLite ends the string there "
-    "('unterminated string'). Reported to the owner of citeman/search; the fuzz tests "
-    "above leave NUL out until it is fixed.",
-)
 @pytest.mark.parametrize("query", ["0\x00", "enigma\x00", '"riddle\x00enigma"', "text:a\x00"])
 def test_a_nul_character_is_plain_text(index: LibraryIndex, query: str) -> None:
     try:
