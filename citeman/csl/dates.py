@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from citeman.csl.context import RenderContext, decorate
 from citeman.csl.data import DatePoint, DateValue
 from citeman.csl.locale import DatePartFormat
-from citeman.csl.richtext import Leaf, Node, Span
+from citeman.csl.richtext import Leaf, Node, Span, joined
 
 if TYPE_CHECKING:
     from citeman.csl.locale import LocaleData
@@ -91,7 +91,7 @@ class DateNode:
         end = value.end
         if end is None or end == value.begin:
             rendered = [self._part(value.begin, part, ctx, affixes=True) for part in parts]
-            single = _join([r for r in rendered if r is not None], delimiter)
+            single = joined([r for r in rendered if r is not None], delimiter)
             if single is not None and value.open_end:
                 year = next((p for p in parts if p.name == "year"), None)
                 dash = year.attrs.get("range-delimiter", "–") if year else "–"
@@ -100,7 +100,7 @@ class DateNode:
         differing = _largest_difference(value.begin, end, [p.name for p in parts])
         if differing is None:
             rendered = [self._part(value.begin, part, ctx, affixes=True) for part in parts]
-            return _join([r for r in rendered if r is not None], delimiter)
+            return joined([r for r in rendered if r is not None], delimiter)
         # parts at or below the largest difference are shown for both ends
         level = PART_ORDER.index(differing)
         ranged = [p for p in parts if PART_ORDER.index(p.name) >= level]
@@ -133,8 +133,8 @@ class DateNode:
                 ]
                 begin_nodes = [n for n in begin_run if n is not None]
                 end_nodes = [n for n in end_run if n is not None]
-                begin_joined = _join(begin_nodes, delimiter)
-                end_joined = _join(end_nodes, delimiter)
+                begin_joined = joined(begin_nodes, delimiter)
+                end_joined = joined(end_nodes, delimiter)
                 out.append(
                     Span(
                         [
@@ -144,7 +144,7 @@ class DateNode:
                         ]
                     )
                 )
-        return _join(out, delimiter)
+        return joined(out, delimiter)
 
     def _part(
         self,
@@ -233,14 +233,3 @@ def _month_text(point: DatePoint, form: str, locale: LocaleData) -> str | None:
     if form == "numeric-leading-zeros":
         return f"{point.month:02d}"
     return locale.term(f"month-{point.month:02d}", "short" if form == "short" else "long")
-
-
-def _join(nodes: list[Node], delimiter: str) -> Node | None:
-    if not nodes:
-        return None
-    children: list[Node] = []
-    for index, node in enumerate(nodes):
-        if index and delimiter:
-            children.append(Leaf(delimiter))
-        children.append(node)
-    return Span(children)

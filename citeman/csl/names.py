@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from citeman.csl.context import RenderContext, decorate
-from citeman.csl.richtext import Leaf, Node, Span, is_empty, parse_markup, plain_text
+from citeman.csl.richtext import Leaf, Node, Span, is_empty, joined, parse_markup, plain_text
 
 if TYPE_CHECKING:
     from citeman.csl.nodes import Element
@@ -308,12 +308,7 @@ class NamesNode:
         delimiter = self.attrs.get(
             "delimiter", ctx.style.inherited(ctx.mode, "names-delimiter") or ""
         )
-        children: list[Node] = []
-        for index, node in enumerate(rendered):
-            if index and delimiter:
-                children.append(Leaf(delimiter))
-            children.append(node)
-        return Span(children)
+        return joined(rendered, delimiter)
 
     def _visible(
         self, names: list[dict[str, Any]], options: dict[str, str], ctx: RenderContext

@@ -59,6 +59,18 @@ def leaves(node: Node) -> list[Leaf]:
     return found
 
 
+def joined(nodes: list[Node], delimiter: str) -> Span | None:
+    """``nodes`` with ``delimiter`` between them; None for no nodes."""
+    if not nodes:
+        return None
+    children: list[Node] = []
+    for index, node in enumerate(nodes):
+        if index and delimiter:
+            children.append(Leaf(delimiter))
+        children.append(node)
+    return Span(children)
+
+
 def plain_text(node: Node | None) -> str:
     """The text of a tree without markup (for sort keys, comparisons and emptiness)."""
     if node is None:
