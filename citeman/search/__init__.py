@@ -94,7 +94,8 @@ class SearchHit(BaseModel):
 
 
 def _fts_string(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+    # A NUL would end the string inside SQLite; to the tokenizer it separates words anyway.
+    return '"' + text.replace('"', '""').replace("\x00", " ") + '"'
 
 
 def _fts(node: Node) -> str | None:

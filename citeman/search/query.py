@@ -291,8 +291,6 @@ def parse_query(text: str) -> Node | None:
 
     Raises :class:`~citeman.errors.InvalidInputError` naming what is wrong:
     an unbalanced quote or parenthesis, a dangling OR or ``-``, an unknown
-    field, a field without a value, an unreadable year. A NUL character
-    separates words like a space (inside an FTS5 string SQLite would end the
-    string there).
+    field, a field without a value, an unreadable year.
     """
-    return _Parser(text.replace("\x00", " ")).parse()
+    return _Parser(text).parse()
