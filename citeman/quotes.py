@@ -377,10 +377,9 @@ def _original_value(name: str, entry: _Entry | None, path: Path, stem: str) -> A
     """A known field's value in the original file as the model holds it, or
     :data:`_UNREADABLE`."""
     try:
-        if entry is None:
-            raw: Any = stem if name == "id" else None
-        else:
-            raw = _field_input(entry, path)
+        raw: Any = None if entry is None else _field_input(entry, path)
+        if raw is None and name == "id":
+            raw = stem  # a missing or empty id is the file name, as when reading
         if raw is None:
             return Quote.model_fields[name].get_default(call_default_factory=True)
         probe = {"id": "probe", "text": "probe", name: raw}
