@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, installed_cite
+from tests.conftest import REPO, installed_cite, run_cite
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -89,3 +90,19 @@ def test_every_command_in_the_table_exists() -> None:
     for name in names:
         result = CliRunner().invoke(app, [*name.split(), "--help"])
         assert result.exit_code == 0, f"cite {name}: {result.output}"
+
+
+def test_the_search_examples_print_what_the_readme_shows(example_copy: Path) -> None:
+    """Each `$ cite …` line of "Finding quotes" prints the lines shown under it."""
+    (console,) = re.findall(r"```console\n(.*?)```", _section("Finding quotes"), flags=re.S)
+    examples: list[tuple[str, list[str]]] = []
+    for line in console.splitlines():
+        if line.startswith("$ "):
+            examples.append((line[2:], []))
+        else:
+            examples[-1][1].append(line)
+    assert len(examples) >= 6
+    for command, shown in examples:
+        result = run_cite(*shlex.split(command)[1:], cwd=example_copy)
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
+        assert (result.stdout + result.stderr).splitlines() == shown, command
