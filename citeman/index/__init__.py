@@ -51,6 +51,7 @@ from citeman.index.db import (
     write_transaction,
 )
 from citeman.index.quote_files import (
+    QuoteRow,
     Snapshot,
     SourceFactsCache,
     delete_quote_row,
@@ -264,7 +265,7 @@ class LibraryIndex:
                 rowid = known[record.name][0] if record.name in known else None
                 written.add(
                     write_quote_row(
-                        conn, rowid, record.name, record.digest, record.quote, record.problem, facts
+                        conn, rowid, record.name, record.digest, record.row, record.problem, facts
                     )
                 )
                 stats.quotes_indexed += 1
@@ -284,9 +285,8 @@ class LibraryIndex:
         for rowid, name, digest, data in rows_citing(self.connection, keys):
             if rowid in written:
                 continue
-            write_quote_row(
-                self.connection, rowid, name, digest, Quote.from_index_json(data), None, facts
-            )
+            row = QuoteRow.of(Quote.from_index_json(data))
+            write_quote_row(self.connection, rowid, name, digest, row, None, facts)
             count += 1
         return count
 

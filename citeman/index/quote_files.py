@@ -188,9 +188,59 @@ def settled(size: int, mtime_ns: int, scan_ns: int) -> tuple[int, int]:
     return (size, -1) if mtime_ns >= scan_ns - RACY_NS else (size, mtime_ns)
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    """What the index stores of one readable quote, apart from what it borrows
+    from the sources it cites (see :func:`write_quote_row`).
+
+    Built where the file is read, in a worker process during a large build: the
+    JSON and folded forms cost more than the insert, and these plain strings
+    cross the process boundary far cheaper than a pickled :class:`Quote`.
+    """
+
+    id: str
+    data: str  # the Quote as JSON
+    source: str | None
+    quoted_in: str | None
+    dated: int | None  # the year in the quote's own date
+    locator_value: str | None
+    locator_text: str | None
+    tags: tuple[str, ...]
+    folded_tags: tuple[str, ...]  # as tag: compares them
+    text: str
+    note: str
+    speaker: str
+
+    @classmethod
+    def of(cls, quote: Quote) -> QuoteRow:
+        locator = quote.locator or quote.quoted_in_locator
+        locator_value: str | None = None
+        locator_text: str | None = None
+        if locator is not None:
+            from citeman.locators import format_locator
+
+            locator_value = fold_locator(locator.value)
+            locator_text = fold_locator(format_locator(locator))
+        found = _YEAR.search(quote.date or "")
+        return cls(
+            id=quote.id,
+            data=quote.model_dump_json(),
+            source=quote.source,
+            quoted_in=quote.quoted_in,
+            dated=int(found.group(1)) if found else None,
+            locator_value=locator_value,
+            locator_text=locator_text,
+            tags=tuple(quote.tags),
+            folded_tags=tuple(fold(tag) for tag in quote.tags),
+            text=quote.text,
+            note=quote.note or "",
+            speaker=quote.speaker or "",
+        )
+
+
 @dataclass(frozen=True)
 class ReadFile:
-    """One quote file as read: its stat and hash, and the quote or the error.
+    """One quote file as read: its stat and hash, and the quote's row or the error.
 
     ``unchanged``: the bytes hash as the index has them (nothing parsed);
     ``vanished``: the file was deleted between the scan and the read.
@@ -200,7 +250,7 @@ class ReadFile:
     size: int = 0
     mtime_ns: int = -1
     digest: str = ""
-    quote: Quote | None = None
+    row: QuoteRow | None = None
     problem: QuoteFileError | None = None
     unchanged: bool = False
     vanished: bool = False
@@ -237,7 +287,8 @@ def read_quote_file_record(path: Path, known_digest: str | None = None) -> ReadF
                 quote = quote_from_text(text, path)
     except QuoteFileError as exc:
         problem = exc
-    return ReadFile(path.name, stat.st_size, stat.st_mtime_ns, digest, quote, problem)
+    row = QuoteRow.of(quote) if quote is not None else None
+    return ReadFile(path.name, stat.st_size, stat.st_mtime_ns, digest, row, problem)
 
 
 def _read_chunk(jobs: list[tuple[Path, str | None]]) -> list[ReadFile]:
@@ -332,12 +383,11 @@ def problem_from_json(data: str) -> QuoteFileError:
     return QuoteFileError(**json.loads(data))
 
 
-def _quote_year(quote: Quote, cited: list[SourceFacts]) -> int | None:
+def _quote_year(row: QuoteRow, cited: list[SourceFacts]) -> int | None:
     for facts in cited:
         if facts.year is not None:
             return facts.year
-    found = _YEAR.search(quote.date or "")
-    return int(found.group(1)) if found else None
+    return row.dated
 
 
 def write_quote_row(
@@ -345,28 +395,20 @@ def write_quote_row(
     rowid: int | None,
     name: str,
     digest: str,
-    quote: Quote | None,
+    row: QuoteRow | None,
     problem: QuoteFileError | None,
     sources: SourceFactsCache,
 ) -> int:
     """Insert or replace the row of file ``name`` (``rowid`` None: a new file); its rowid."""
     if rowid is not None:
         delete_quote_row(conn, rowid)
-    if quote is None:
+    if row is None:
         cursor = conn.execute(
             "INSERT INTO quote_files (rowid, name, digest, problem) VALUES (?, ?, ?, ?)",
             (rowid, name, digest, problem_to_json(problem) if problem else None),
         )
         return int(cursor.lastrowid or 0)
-    cited = [f for f in (sources.get(quote.source), sources.get(quote.quoted_in)) if f]
-    locator = quote.locator or quote.quoted_in_locator
-    locator_value: str | None = None
-    locator_text: str | None = None
-    if locator is not None:
-        from citeman.locators import format_locator
-
-        locator_value = fold_locator(locator.value)
-        locator_text = fold_locator(format_locator(locator))
+    cited = [f for f in (sources.get(row.source), sources.get(row.quoted_in)) if f]
     cursor = conn.execute(
         "INSERT INTO quote_files (rowid, name, digest, id, data, source, quoted_in, year,"
         " locator_value, locator_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -374,29 +416,29 @@ def write_quote_row(
             rowid,
             name,
             digest,
-            quote.id,
-            quote.model_dump_json(),
-            quote.source,
-            quote.quoted_in,
-            _quote_year(quote, cited),
-            locator_value,
-            locator_text,
+            row.id,
+            row.data,
+            row.source,
+            row.quoted_in,
+            _quote_year(row, cited),
+            row.locator_value,
+            row.locator_text,
         ),
     )
     new_rowid = int(cursor.lastrowid or 0)
     conn.executemany(
         "INSERT INTO quote_tags (quote_rowid, tag) VALUES (?, ?)",
-        [(new_rowid, fold(tag)) for tag in quote.tags],
+        [(new_rowid, tag) for tag in row.folded_tags],
     )
     conn.execute(
         "INSERT INTO quotes_fts (rowid, text, note, speaker, tags, authors, title)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             new_rowid,
-            quote.text,
-            quote.note or "",
-            quote.speaker or "",
-            " ; ".join(quote.tags),
+            row.text,
+            row.note,
+            row.speaker,
+            " ; ".join(row.tags),
             " ; ".join(f.authors for f in cited),
             " ; ".join(f.title for f in cited),
         ),
