@@ -15,6 +15,8 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Case- and diacritics-insensitive form: ``'Mólotov'`` → ``'molotov'``."""
+    if text.isascii():  # most tags and locators: nothing to decompose
+        return text.lower().strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).strip()
