@@ -231,44 +231,46 @@ class LibraryIndex:
                     else scan_quote_dir(self.settings.quotes_dir)  # no snapshot yet: look at all
                 )
 
-            changed_keys: set[str] = set()
-            if not _bib_unchanged(bib_stat, bib_state):
-                report("sources", 0, 1)
-                bib_state, changed_keys, stats.sources_parsed = sync_sources(
-                    conn, bib_path, bib_stat, bib_state
-                )
-                bib_state.size, bib_state.mtime_ns = settled(
-                    bib_state.size, bib_state.mtime_ns, scan_ns
-                )
-                self._set_meta("bib", bib_state.to_json())
-                report("sources", 1, 1)
-
-            facts = SourceFactsCache(conn)
             changed, gone = files.changed_since(old)
-            if stats.rebuilt or len(changed) > 2000:
-                facts.preload()
             known = stored_digests(conn, [*changed, *gone])
             seen: dict[str, tuple[int, int]] = {}
             written: set[int] = set()
-            for record in read_quote_files(
+            with read_quote_files(
                 self.settings.quotes_dir,
                 changed,
                 {name: digest for name, (_, digest) in known.items()},
                 lambda done, total: report("quotes", done, total),
-            ):
-                if record.vanished:
-                    gone.append(record.name)
-                    continue
-                seen[record.name] = settled(record.size, record.mtime_ns, scan_ns)
-                if record.unchanged:
-                    continue  # touched, or saved with the same bytes
-                rowid = known[record.name][0] if record.name in known else None
-                written.add(
-                    write_quote_row(
-                        conn, rowid, record.name, record.digest, record.row, record.problem, facts
+            ) as records:  # a large build's workers start now, in parallel with library.bib
+                changed_keys: set[str] = set()
+                if not _bib_unchanged(bib_stat, bib_state):
+                    report("sources", 0, 1)
+                    bib_state, changed_keys, stats.sources_parsed = sync_sources(
+                        conn, bib_path, bib_stat, bib_state
                     )
-                )
-                stats.quotes_indexed += 1
+                    bib_state.size, bib_state.mtime_ns = settled(
+                        bib_state.size, bib_state.mtime_ns, scan_ns
+                    )
+                    self._set_meta("bib", bib_state.to_json())
+                    report("sources", 1, 1)
+
+                facts = SourceFactsCache(conn)
+                if stats.rebuilt or len(changed) > 2000:
+                    facts.preload()
+                for record in records:
+                    if record.vanished:
+                        gone.append(record.name)
+                        continue
+                    seen[record.name] = settled(record.size, record.mtime_ns, scan_ns)
+                    if record.unchanged:
+                        continue  # touched, or saved with the same bytes
+                    rowid = known[record.name][0] if record.name in known else None
+                    written.add(
+                        write_quote_row(
+                            conn, rowid, record.name, record.digest, record.row, record.problem,
+                            facts,
+                        )
+                    )
+                    stats.quotes_indexed += 1
             for name in gone:
                 if name in known:
                     delete_quote_row(conn, known[name][0])

@@ -27,6 +27,7 @@ import re
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
@@ -42,6 +43,9 @@ PARALLEL_MIN_FILES = 3000
 _CHUNK = 500
 
 _YEAR = re.compile(r"\b(\d{4})\b")
+
+#: report(done, total) while quote files are read.
+ReadProgress = Callable[[int, int], None]
 
 
 def file_digest(data: bytes) -> str:
@@ -295,35 +299,52 @@ def _read_chunk(jobs: list[tuple[Path, str | None]]) -> list[ReadFile]:
     return [read_quote_file_record(path, digest) for path, digest in jobs]
 
 
+def _read_here(jobs: list[tuple[Path, str | None]], report: ReadProgress) -> Iterator[ReadFile]:
+    for done, (path, digest) in enumerate(jobs, start=1):
+        yield read_quote_file_record(path, digest)
+        if done % _CHUNK == 0:
+            report(done, len(jobs))
+
+
+def _collect(
+    chunks: list[Future[list[ReadFile]]], total: int, report: ReadProgress
+) -> Iterator[ReadFile]:
+    done = 0
+    for chunk in chunks:
+        records = chunk.result()
+        yield from records
+        done += len(records)
+        report(done, total)
+
+
+@contextlib.contextmanager
 def read_quote_files(
     quotes_dir: Path,
     names: list[str],
     known_digests: Mapping[str, str],
-    report: Callable[[int, int], None],
-) -> Iterator[ReadFile]:
-    """The files ``names`` read (and parsed when their hash is not the known one).
+    report: ReadProgress,
+) -> Iterator[Iterator[ReadFile]]:
+    """The files ``names`` read (and parsed when their hash is not the known one),
+    in order, as an iterator over :class:`ReadFile`.
 
     Many files (a first build) are read in worker processes: parsing YAML is
-    the bulk of the work and the processes share nothing.
+    the bulk of the work and the processes share nothing. They start on entering
+    the block, so they parse while the caller does other work (library.bib).
     """
     jobs = [(quotes_dir / name, known_digests.get(name)) for name in names]
     total = len(jobs)
     workers = min(os.cpu_count() or 1, 8)
     if total < PARALLEL_MIN_FILES or workers < 2:
-        for done, (path, digest) in enumerate(jobs, start=1):
-            yield read_quote_file_record(path, digest)
-            if done % _CHUNK == 0:
-                report(done, total)
+        yield _read_here(jobs, report)
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [jobs[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
-    done = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for records in pool.map(_read_chunk, chunks):
-            yield from records
-            done += len(records)
-            report(done, total)
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        chunks = [pool.submit(_read_chunk, jobs[i : i + _CHUNK]) for i in range(0, total, _CHUNK)]
+        yield _collect(chunks, total, report)
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 # -- rows --------------------------------------------------------------------------------
