@@ -52,6 +52,7 @@ from citeman.index.db import (
 )
 from citeman.index.quote_files import (
     QuoteRow,
+    QuoteRowWriter,
     Snapshot,
     SourceFactsCache,
     delete_quote_row,
@@ -62,7 +63,6 @@ from citeman.index.quote_files import (
     scan_quote_dir,
     settled,
     stored_digests,
-    write_quote_row,
 )
 from citeman.models import LibrarySettings, Quote, Source
 
@@ -256,21 +256,21 @@ class LibraryIndex:
                 facts = SourceFactsCache(conn)
                 if stats.rebuilt or len(changed) > 2000:
                     facts.preload()
-                for record in records:
-                    if record.vanished:
-                        gone.append(record.name)
-                        continue
-                    seen[record.name] = settled(record.size, record.mtime_ns, scan_ns)
-                    if record.unchanged:
-                        continue  # touched, or saved with the same bytes
-                    rowid = known[record.name][0] if record.name in known else None
-                    written.add(
-                        write_quote_row(
-                            conn, rowid, record.name, record.digest, record.row, record.problem,
-                            facts,
+                with QuoteRowWriter(conn, facts) as writer:
+                    for record in records:
+                        if record.vanished:
+                            gone.append(record.name)
+                            continue
+                        seen[record.name] = settled(record.size, record.mtime_ns, scan_ns)
+                        if record.unchanged:
+                            continue  # touched, or saved with the same bytes
+                        rowid = known[record.name][0] if record.name in known else None
+                        written.add(
+                            writer.write(
+                                rowid, record.name, record.digest, record.row, record.problem
+                            )
                         )
-                    )
-                    stats.quotes_indexed += 1
+                        stats.quotes_indexed += 1
             for name in gone:
                 if name in known:
                     delete_quote_row(conn, known[name][0])
@@ -284,12 +284,12 @@ class LibraryIndex:
         if not keys:
             return 0
         count = 0
-        for rowid, name, digest, data in rows_citing(self.connection, keys):
-            if rowid in written:
-                continue
-            row = QuoteRow.of(Quote.from_index_json(data))
-            write_quote_row(self.connection, rowid, name, digest, row, None, facts)
-            count += 1
+        with QuoteRowWriter(self.connection, facts) as writer:
+            for rowid, name, digest, data in rows_citing(self.connection, keys):
+                if rowid in written:
+                    continue
+                writer.write(rowid, name, digest, QuoteRow.of(Quote.from_index_json(data)), None)
+                count += 1
         return count
 
     # -- sources -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ Use cases (all called by :meth:`citeman.index.LibraryIndex.refresh`):
 * :func:`read_quote_files` reads those files (in worker processes for a large
   build); a file whose bytes hash as before (``touch``, an editor saving the
   same text) is not re-indexed.
-* :func:`write_quote_row` / :func:`delete_quote_row` keep ``quote_files``,
+* :class:`QuoteRowWriter` / :func:`delete_quote_row` keep ``quote_files``,
   ``quote_tags`` and the full-text table ``quotes_fts`` (same rowid) together.
 
 Racy timestamps: a file written within :data:`RACY_NS` of the scan may change
@@ -195,7 +195,7 @@ def settled(size: int, mtime_ns: int, scan_ns: int) -> tuple[int, int]:
 @dataclass(frozen=True, slots=True)
 class QuoteRow:
     """What the index stores of one readable quote, apart from what it borrows
-    from the sources it cites (see :func:`write_quote_row`).
+    from the sources it cites (see :class:`QuoteRowWriter`).
 
     Built where the file is read, in a worker process during a large build: the
     JSON and folded forms cost more than the insert, and these plain strings
@@ -411,60 +411,85 @@ def _quote_year(row: QuoteRow, cited: list[SourceFacts]) -> int | None:
     return row.dated
 
 
-def write_quote_row(
-    conn: sqlite3.Connection,
-    rowid: int | None,
-    name: str,
-    digest: str,
-    row: QuoteRow | None,
-    problem: QuoteFileError | None,
-    sources: SourceFactsCache,
-) -> int:
-    """Insert or replace the row of file ``name`` (``rowid`` None: a new file); its rowid."""
-    if rowid is not None:
-        delete_quote_row(conn, rowid)
-    if row is None:
-        cursor = conn.execute(
-            "INSERT INTO quote_files (rowid, name, digest, problem) VALUES (?, ?, ?, ?)",
-            (rowid, name, digest, problem_to_json(problem) if problem else None),
+class QuoteRowWriter:
+    """Inserts or replaces quote rows (``quote_files``, ``quote_tags`` and
+    ``quotes_fts``, same rowid), in batches.
+
+    Use it as a context manager: rows are buffered and written with one
+    ``executemany`` per table every :data:`BATCH_ROWS` rows and on leaving the
+    block (nothing is written when the block raises: the transaction rolls
+    back anyway). New rows get their rowid here, as SQLite would (the largest
+    plus one), so that the three tables can be filled apart.
+    """
+
+    BATCH_ROWS = 1000
+
+    def __init__(self, conn: sqlite3.Connection, sources: SourceFactsCache) -> None:
+        self._conn = conn
+        self._sources = sources
+        (largest,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM quote_files").fetchone()
+        self._next_rowid = int(largest) + 1
+        self._files: list[tuple[object, ...]] = []
+        self._tags: list[tuple[int, str]] = []
+        self._texts: list[tuple[object, ...]] = []
+
+    def __enter__(self) -> QuoteRowWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is None:
+            self.flush()
+
+    def write(
+        self,
+        rowid: int | None,
+        name: str,
+        digest: str,
+        row: QuoteRow | None,
+        problem: QuoteFileError | None,
+    ) -> int:
+        """Insert or replace the row of file ``name`` (``rowid`` None: a new file); its rowid."""
+        if rowid is None:
+            rowid = self._next_rowid
+            self._next_rowid += 1
+        else:
+            delete_quote_row(self._conn, rowid)
+        if row is None:
+            problem_json = problem_to_json(problem) if problem else None
+            self._files.append(
+                (rowid, name, digest, None, None, problem_json, None, None, None, None, None)
+            )
+        else:
+            get = self._sources.get
+            cited = [f for f in (get(row.source), get(row.quoted_in)) if f]
+            self._files.append((
+                rowid, name, digest, row.id, row.data, None, row.source, row.quoted_in,
+                _quote_year(row, cited), row.locator_value, row.locator_text,
+            ))
+            self._tags.extend((rowid, tag) for tag in row.folded_tags)
+            self._texts.append((
+                rowid, row.text, row.note, row.speaker, " ; ".join(row.tags),
+                " ; ".join(f.authors for f in cited), " ; ".join(f.title for f in cited),
+            ))
+        if len(self._files) >= self.BATCH_ROWS:
+            self.flush()
+        return rowid
+
+    def flush(self) -> None:
+        self._conn.executemany(
+            "INSERT INTO quote_files (rowid, name, digest, id, data, problem, source, quoted_in,"
+            " year, locator_value, locator_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._files,
         )
-        return int(cursor.lastrowid or 0)
-    cited = [f for f in (sources.get(row.source), sources.get(row.quoted_in)) if f]
-    cursor = conn.execute(
-        "INSERT INTO quote_files (rowid, name, digest, id, data, source, quoted_in, year,"
-        " locator_value, locator_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            rowid,
-            name,
-            digest,
-            row.id,
-            row.data,
-            row.source,
-            row.quoted_in,
-            _quote_year(row, cited),
-            row.locator_value,
-            row.locator_text,
-        ),
-    )
-    new_rowid = int(cursor.lastrowid or 0)
-    conn.executemany(
-        "INSERT INTO quote_tags (quote_rowid, tag) VALUES (?, ?)",
-        [(new_rowid, tag) for tag in row.folded_tags],
-    )
-    conn.execute(
-        "INSERT INTO quotes_fts (rowid, text, note, speaker, tags, authors, title)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            new_rowid,
-            row.text,
-            row.note,
-            row.speaker,
-            " ; ".join(row.tags),
-            " ; ".join(f.authors for f in cited),
-            " ; ".join(f.title for f in cited),
-        ),
-    )
-    return new_rowid
+        self._conn.executemany(
+            "INSERT INTO quote_tags (quote_rowid, tag) VALUES (?, ?)", self._tags
+        )
+        self._conn.executemany(
+            "INSERT INTO quotes_fts (rowid, text, note, speaker, tags, authors, title)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._texts,
+        )
+        self._files, self._tags, self._texts = [], [], []
 
 
 def delete_quote_row(conn: sqlite3.Connection, rowid: int) -> None:
