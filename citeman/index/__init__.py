@@ -34,6 +34,7 @@ bibtexparser, lxml): they load only when library.bib must be parsed.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -45,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from citeman.errors import QuoteFileError
 from citeman.index.bib_sync import BibState, sync_sources
 from citeman.index.db import (
+    build_cache,
     discard_index_db,
     is_damaged,
     open_index_db,
@@ -254,9 +256,13 @@ class LibraryIndex:
                     report("sources", 1, 1)
 
                 facts = SourceFactsCache(conn)
-                if stats.rebuilt or len(changed) > 2000:
+                large = stats.rebuilt or len(changed) > 2000
+                if large:
                     facts.preload()
-                with QuoteRowWriter(conn, facts) as writer:
+                with (
+                    build_cache(conn) if large else contextlib.nullcontext(),
+                    QuoteRowWriter(conn, facts) as writer,
+                ):
                     for record in records:
                         if record.vanished:
                             gone.append(record.name)
