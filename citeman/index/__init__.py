@@ -291,9 +291,7 @@ class LibraryIndex:
             return 0
         count = 0
         with QuoteRowWriter(self.connection, facts) as writer:
-            for rowid, name, digest, data in rows_citing(self.connection, keys):
-                if rowid in written:
-                    continue
+            for rowid, name, digest, data in rows_citing(self.connection, keys, written):
                 writer.write(rowid, name, digest, QuoteRow.of(Quote.from_index_json(data)), None)
                 count += 1
         return count

@@ -26,7 +26,7 @@ import os
 import re
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -498,20 +498,32 @@ def delete_quote_row(conn: sqlite3.Connection, rowid: int) -> None:
     conn.execute("DELETE FROM quotes_fts WHERE rowid = ?", (rowid,))
 
 
-def rows_citing(conn: sqlite3.Connection, keys: Iterable[str]) -> list[tuple[int, str, str, str]]:
-    """(rowid, name, digest, quote JSON) of the readable quotes citing any of ``keys``."""
-    found: dict[int, tuple[int, str, str, str]] = {}
+def rows_citing(
+    conn: sqlite3.Connection, keys: Iterable[str], skip: Container[int]
+) -> list[tuple[int, str, str, str]]:
+    """(rowid, name, digest, quote JSON) of the readable quotes citing any of ``keys``,
+    but not those whose rowid is in ``skip`` (just written: a first build writes
+    every row, and their JSON is not worth reading back)."""
+    rowids: set[int] = set()
     keys = list(keys)
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
         marks = ",".join("?" * len(batch))
-        for row in conn.execute(
-            f"SELECT rowid, name, digest, data FROM quote_files WHERE data IS NOT NULL"
-            f" AND (source IN ({marks}) OR quoted_in IN ({marks}))",
-            batch + batch,
-        ):
-            found[row[0]] = row
-    return list(found.values())
+        rowids.update(
+            rowid
+            for (rowid,) in conn.execute(
+                f"SELECT rowid FROM quote_files WHERE data IS NOT NULL"
+                f" AND (source IN ({marks}) OR quoted_in IN ({marks}))",
+                batch + batch,
+            )
+            if rowid not in skip
+        )
+    return [
+        conn.execute(
+            "SELECT rowid, name, digest, data FROM quote_files WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        for rowid in sorted(rowids)
+    ]
 
 
 def stored_digests(conn: sqlite3.Connection, names: Iterable[str]) -> Mapping[str, tuple[int, str]]:
