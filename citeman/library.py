@@ -396,7 +396,9 @@ class Library:
         """
         from citeman.storage.atomic import atomic_write_text
 
-        target = path.expanduser().resolve()
+        with contextlib.suppress(RuntimeError):  # "~name" of no known user: a plain name
+            path = path.expanduser()
+        target = path.resolve()
         root = self.root.resolve()
         if not target.is_relative_to(root):
             raise UnsafePathError(

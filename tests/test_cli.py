@@ -342,3 +342,13 @@ def test_source_set_and_remove_splice_only_their_bytes(cli: Any, library_dir: Pa
     assert "kotkin2014paradoxes" not in bib.read_text(encoding="utf-8")
     assert "kotkin2017waiting" in bib.read_text(encoding="utf-8")
     assert cli("source", "show", "kotkin2014paradoxes").exit_code == 3
+
+
+def test_output_named_like_an_unknown_users_home_is_a_plain_name(
+    cli: Any, library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(cli("add", "Words.", "--source", "kotkin2014paradoxes", "--id", "w"))
+    monkeypatch.chdir(library_dir)
+    (library_dir / "~0").mkdir()
+    ok(cli("render", "--output", "~0/notes.txt"))
+    assert "Kotkin" in (library_dir / "~0" / "notes.txt").read_text(encoding="utf-8")
