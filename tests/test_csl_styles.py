@@ -43,3 +43,36 @@ def test_list_styles_gives_ids_and_titles() -> None:
     assert len(styles) > 2000
     assert "Chicago" in styles["chicago-notes-bibliography"]
     assert style_title(resolve_style("apa")).startswith("APA Style")
+
+
+def test_macros_called_from_many_places_are_looked_into_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Finding whether a citation prints citation-number walked every call path: a chain of
+    macros each calling the next twice made 2**depth walks (20 s for Chicago)."""
+    from citeman.csl import style as style_module
+
+    depth = 30
+    macros = "".join(
+        f'<macro name="m{i}"><group><text macro="m{i + 1}"/><text macro="m{i + 1}"/></group>'
+        "</macro>"
+        for i in range(depth)
+    ) + f'<macro name="m{depth}"><text variable="title"/></macro>'
+    xml = (
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">'
+        "<info><title>Deep</title><id>deep</id><updated>2026-01-01T00:00:00+00:00</updated>"
+        f"</info>{macros}<citation><layout><text macro=\"m0\"/></layout></citation></style>"
+    ).encode()
+    calls = 0
+    real_local_name = style_module.local_name
+
+    def counting_local_name(node: object) -> str:
+        nonlocal calls
+        calls += 1
+        if calls > 10_000:
+            raise AssertionError("the macro graph is walked once per call path")
+        return real_local_name(node)
+
+    monkeypatch.setattr(style_module, "local_name", counting_local_name)
+    compiled = style_module.compile_style(xml, None)
+    assert compiled.numbers_citations is False
