@@ -151,13 +151,17 @@ def style_load_times() -> dict[str, float]:
     style_module.load_style(STYLE_ID, disk_cache=False)
     cold = time.perf_counter() - started
     started = time.perf_counter()
-    style_module.load_style(STYLE_ID)
+    style_module.load_style(STYLE_ID, disk_cache=False)
     warm = time.perf_counter() - started
-    style_module.load_style(STYLE_ID)  # make sure the disk cache is written
     style_module._MEMORY.clear()
-    started = time.perf_counter()
-    style_module.load_style(STYLE_ID)
-    disk = time.perf_counter() - started
+    style_module.load_style(STYLE_ID)  # parses and writes the disk cache if it is not there
+    disk_loads = []
+    for _ in range(7):
+        style_module._MEMORY.clear()
+        started = time.perf_counter()
+        style_module.load_style(STYLE_ID)
+        disk_loads.append(time.perf_counter() - started)
+    disk = statistics.median(disk_loads)
     return {"parse": cold * 1000, "memory cache": warm * 1000, "disk cache": disk * 1000}
 
 

@@ -38,7 +38,6 @@ file's macro blocks as a whole).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import re
@@ -52,6 +51,7 @@ from bibtexparser import model as bib_model
 from pydantic import BaseModel, Field
 
 from citeman.bibtex.csl_mapping import CHAPTER_TYPES, entry_to_csl
+from citeman.gc_pause import gc_paused
 from citeman.models import Source
 from citeman.months import MONTH_NAMES
 
@@ -359,16 +359,8 @@ class _Reader:
     # -- reading --------------------------------------------------------------------------
 
     def read(self) -> None:
-        # Reading allocates millions of objects and frees almost none of them, so the cyclic
-        # garbage collector would rescan the growing heap again and again for nothing: a
-        # quarter of the load time of a 20,000-entry library. It is back on afterwards.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             self._read()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _read(self) -> None:
         try:

@@ -30,6 +30,7 @@ from citeman.csl.locale import CSL_NS, LocaleData, local_name
 from citeman.csl.nodes import Element, compile_children
 from citeman.csl.safe_xml import check_style_xml
 from citeman.csl.styles import resolve_style
+from citeman.gc_pause import gc_paused
 from citeman.storage.atomic import atomic_write
 
 
@@ -164,7 +165,9 @@ def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
 
 
 @cache
+@cache
 def _code_fingerprint() -> str:
+    """What a compiled style depends on besides its XML: this package's code."""
     digest = hashlib.sha256()
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())
@@ -195,7 +198,7 @@ def load_style(
     cache_file = _disk_cache_dir() / f"{key}.pickle"
     if disk_cache and cache_file.is_file():
         try:
-            with cache_file.open("rb") as handle:
+            with cache_file.open("rb") as handle, gc_paused():
                 compiled = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             compiled = None
