@@ -106,3 +106,12 @@ def test_the_search_examples_print_what_the_readme_shows(example_copy: Path) -> 
         result = run_cite(*shlex.split(command)[1:], cwd=example_copy)
         assert result.returncode == 0, f"{command}\n{result.stderr}"
         assert (result.stdout + result.stderr).splitlines() == shown, command
+
+
+def test_ci_runs_exactly_the_readmes_test_command() -> None:
+    commands = re.findall(r"```sh\n(.*?)\n```", _section("Two commands"), flags=re.S)
+    assert len(commands) == 2, "one command to install and run, one to install and test"
+    install_and_run, install_and_test = commands
+    assert install_and_run.endswith("cite render --style chicago")
+    ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert install_and_test in ci_lines
