@@ -59,6 +59,16 @@ def library_dir(tmp_path: Path) -> Path:
     return root
 
 
+def write_library(root: Path, bib: str, quotes: dict[str, tuple[str, str]]) -> Path:
+    """A library folder at ``root``: ``bib`` as library.bib and quote files built from
+    ``{id: (front matter lines, text)}``."""
+    (root / "quotes").mkdir(parents=True)
+    (root / "library.bib").write_text(bib, encoding="utf-8")
+    for quote_id, (front, text) in quotes.items():
+        (root / "quotes" / f"{quote_id}.md").write_text(f"---\n{front}---\n{text}\n")
+    return root
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -20,6 +20,7 @@ from citeman.index import LibraryIndex
 from citeman.models import LibrarySettings
 from citeman.search import SearchFilters, search, suggest
 from citeman.search.query import And, Node, Not, Or, ValueFilter, Words, YearRange, parse_query
+from tests.conftest import write_library
 
 #: Examples per target (the fuzzing budget reported in the issue's closing note).
 PARSER_EXAMPLES = 1000
@@ -73,11 +74,7 @@ QUOTES = {
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> LibraryIndex:
-    root = tmp_path_factory.mktemp("fuzz-query") / "lib"
-    (root / "quotes").mkdir(parents=True)
-    (root / "library.bib").write_text(BIB, encoding="utf-8")
-    for quote_id, (front, text) in QUOTES.items():
-        (root / "quotes" / f"{quote_id}.md").write_text(f"---\n{front}---\n{text}\n")
+    root = write_library(tmp_path_factory.mktemp("fuzz-query") / "lib", BIB, QUOTES)
     library_index = LibraryIndex(LibrarySettings(root=root))
     library_index.refresh()
     assert {q.id for q in library_index.quotes()} == set(QUOTES)

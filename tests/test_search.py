@@ -10,6 +10,7 @@ from citeman.errors import InvalidInputError
 from citeman.index import LibraryIndex
 from citeman.models import LibrarySettings
 from citeman.search import SearchFilters, make_snippet, search, suggest
+from tests.conftest import write_library
 
 BIB = """\
 @book{kotkin2017,
@@ -61,11 +62,7 @@ QUOTES = {
 
 @pytest.fixture
 def index(tmp_path: Path) -> LibraryIndex:
-    root = tmp_path / "lib"
-    (root / "quotes").mkdir(parents=True)
-    (root / "library.bib").write_text(BIB, encoding="utf-8")
-    for quote_id, (front, text) in QUOTES.items():
-        (root / "quotes" / f"{quote_id}.md").write_text(f"---\n{front}---\n{text}\n")
+    root = write_library(tmp_path / "lib", BIB, QUOTES)
     library_index = LibraryIndex(LibrarySettings(root=root))
     library_index.refresh()
     return library_index
