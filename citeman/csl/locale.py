@@ -16,6 +16,7 @@ module reads them once into dictionaries, so rendering never runs XPath.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,18 @@ def _term_text(text: str | None) -> str:
 def local_name(element: Any) -> str:
     tag = element.tag
     return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
+
+
+def attributes(element: Any, *, skip: str | None = None) -> dict[str, str]:
+    """An element's attributes as plain strings, interned.
+
+    Interning makes the many repeated names and values ("variable", "title", "short")
+    one object each, so a compiled style pickles to fewer objects and loads faster
+    from the disk cache.
+    """
+    return {
+        sys.intern(str(k)): sys.intern(str(v)) for k, v in element.attrib.items() if k != skip
+    }
 
 
 def date_format_from_element(element: Any) -> DateFormat:

@@ -27,7 +27,7 @@ from citeman.csl.context import (
 from citeman.csl.data import NUMBER_VARIABLES, DateValue
 from citeman.csl.dates import DateNode
 from citeman.csl.labels import LabelNode, locator_term_of
-from citeman.csl.locale import DatePartFormat, local_name
+from citeman.csl.locale import DatePartFormat, attributes, local_name
 from citeman.csl.names import NamesNode, NameSpec
 from citeman.csl.numbers import is_numeric, is_plural_value, roman, split_numbers
 from citeman.csl.page_ranges import ESCAPED_HYPHEN, format_pages
@@ -317,7 +317,7 @@ def compile_children(element: Any) -> list[Element]:
 def compile_element(element: Any) -> Element | None:
     """Our element for an lxml element of the style (None for what renders nothing)."""
     name = local_name(element)
-    attrs = {str(k): str(v) for k, v in element.attrib.items()}
+    attrs = attributes(element)
     if name == "text":
         return TextNode(attrs)
     if name == "number":
@@ -333,13 +333,13 @@ def compile_element(element: Any) -> Element | None:
             condition = (
                 None
                 if branch_name == "else"
-                else Condition({str(k): str(v) for k, v in branch.attrib.items()})
+                else Condition(attributes(branch))
             )
             choose.branches.append((condition, compile_children(branch)))
         return choose
     if name == "date":
         parts = tuple(
-            DatePartFormat(child.get("name"), {str(k): str(v) for k, v in child.attrib.items()})
+            DatePartFormat(child.get("name"), attributes(child))
             for child in element
             if local_name(child) == "date-part"
         )
@@ -356,13 +356,11 @@ def compile_names(element: Any, attrs: dict[str, str]) -> NamesNode:
     seen_name = False
     for child in element:
         child_name = local_name(child)
-        child_attrs = {str(k): str(v) for k, v in child.attrib.items()}
+        child_attrs = attributes(child)
         if child_name == "name":
             seen_name = True
             parts = {
-                str(part.get("name")): {
-                    str(k): str(v) for k, v in part.attrib.items() if k != "name"
-                }
+                str(part.get("name")): attributes(part, skip="name")
                 for part in child
                 if local_name(part) == "name-part"
             }

@@ -26,7 +26,7 @@ from typing import Any
 from citeproc import CitationStylesStyle
 from platformdirs import user_cache_dir
 
-from citeman.csl.locale import CSL_NS, LocaleData, local_name
+from citeman.csl.locale import CSL_NS, LocaleData, attributes, local_name
 from citeman.csl.nodes import Element, compile_children
 from citeman.csl.safe_xml import check_style_xml
 from citeman.csl.styles import resolve_style
@@ -77,10 +77,6 @@ class CompiledStyle:
         return self.root_attrs.get(option)
 
 
-def _attrs(element: Any) -> dict[str, str]:
-    return {str(k): str(v) for k, v in element.attrib.items()}
-
-
 def _compile_layout(element: Any) -> Layout:
     layout_element = element.find(f"{CSL_NS}layout")
     sort_keys: list[SortKey] = []
@@ -99,8 +95,8 @@ def _compile_layout(element: Any) -> Layout:
                 )
             )
     return Layout(
-        _attrs(element),
-        _attrs(layout_element) if layout_element is not None else {},
+        attributes(element),
+        attributes(layout_element) if layout_element is not None else {},
         compile_children(layout_element) if layout_element is not None else [],
         sort_keys,
     )
@@ -151,7 +147,7 @@ def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
         for element in root.iter(f"{CSL_NS}{tag}")
     )
     return CompiledStyle(
-        root_attrs=_attrs(root),
+        root_attrs=attributes(root),
         locale=LocaleData.from_elements(list(root.locales)),
         macros=macros,
         citation=_compile_layout(citation) if citation is not None else None,
@@ -167,10 +163,15 @@ def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
 @cache
 @cache
 def _code_fingerprint() -> str:
-    """What a compiled style depends on besides its XML: this package's code."""
+    """What a compiled style depends on besides its XML: this package's code.
+
+    Names, sizes and modification times (a stat each, not a read): any edit or
+    reinstall of the code changes them, and a new fingerprint only costs one parse.
+    """
     digest = hashlib.sha256()
     for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
+        status = source.stat()
+        digest.update(f"{source.name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
 
 
