@@ -327,7 +327,7 @@ class Library:
         with self._writing():
             if quote_id is None:
                 author = self._author_surname(source or quoted_in)
-                quote.id = derive_quote_id(quote, author, set(self.store.ids()))
+                quote.id = derive_quote_id(quote, author, self.store)
             path = self.store.create(quote)
         self._refresh_after_write(path)
         return quote

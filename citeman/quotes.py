@@ -723,6 +723,12 @@ class QuoteStore:
                 continue
         return sorted(ids)
 
+    def __contains__(self, quote_id: object) -> bool:
+        """Whether a quote file of that id exists: ``derive_quote_id(…, store)`` asks the
+        file system about each candidate instead of listing 100,000 names (and a
+        case-insensitive file system answers for ids that differ only in case)."""
+        return isinstance(quote_id, str) and self.path_for(quote_id).exists()
+
     def path_for(self, quote_id: str) -> Path:
         """``quotes/<id>.md``; an id that would name another place is refused."""
         unsafe = (

@@ -218,3 +218,19 @@ def test_atomic_write_refuses_a_folder_and_a_file_in_the_way(tmp_path: Path) -> 
     assert (tmp_path / "plain").read_text() == "kept"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "plain"]
     assert list((tmp_path / "folder").iterdir()) == []
+
+
+def test_a_writer_clears_temp_files_a_killed_writer_left(library_dir: Path) -> None:
+    from citeman import Library
+
+    quotes = library_dir / "quotes"
+    leftover = quotes / f".dead.md{TEMP_MARKER}1234"
+    leftover.write_text("half a quote")
+    bib_leftover = library_dir / f".library.bib{TEMP_MARKER}99"
+    bib_leftover.write_text("@book{half")
+    hidden_note = quotes / ".notes.md"
+    hidden_note.write_text("mine")
+    Library.open(library_dir).add_quote("Words.", source="kotkin2014paradoxes", quote_id="w")
+    assert not leftover.exists() and not bib_leftover.exists()
+    assert hidden_note.read_text() == "mine"
+    assert (quotes / "w.md").is_file()

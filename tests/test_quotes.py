@@ -436,3 +436,13 @@ def test_file_name_that_is_no_id_says_to_rename(store: QuoteStore) -> None:
     quotes, problems = store.load_all()
     assert quotes == [] and len(problems) == 1
     assert problems[0].field == "id" and problems[0].hint and "rename" in problems[0].hint
+
+
+def test_the_store_answers_whether_an_id_is_taken(store: QuoteStore) -> None:
+    store.create(Quote(id="churchill-riddle", text="It is a riddle."))
+    assert "churchill-riddle" in store
+    assert "churchill-enigma" not in store
+    quote = Quote(id="pending", text="a riddle wrapped in a mystery", speaker="Winston Churchill")
+    first = derive_quote_id(quote, None, store)
+    store.create(quote.model_copy(update={"id": first}))
+    assert derive_quote_id(quote, None, store) == f"{first}-2"

@@ -98,16 +98,20 @@ def clean_stale_temp_files(
     With ``target_name``, only the temporary files of that one file.
     """
     removed: list[Path] = []
-    if not folder.is_dir():
-        return removed
     prefix = f".{target_name}{TEMP_MARKER}" if target_name else "."
     now = time.time()
-    for entry in folder.iterdir():
-        if TEMP_MARKER in entry.name and entry.name.startswith(prefix):
+    try:
+        entries = os.scandir(folder)  # names only: quotes/ may hold 100,000 files
+    except (FileNotFoundError, NotADirectoryError):
+        return removed
+    with entries:
+        for entry in entries:
+            if TEMP_MARKER not in entry.name or not entry.name.startswith(prefix):
+                continue
             try:
                 if now - entry.stat().st_mtime > max_age:
-                    entry.unlink()
-                    removed.append(entry)
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
             except OSError:
                 continue
     return removed
