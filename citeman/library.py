@@ -167,7 +167,7 @@ class Library:
 
     def _refresh_after_write(self, written: Path) -> None:
         if "index" in self.__dict__:
-            self.index.refresh(written=[written.name])
+            self.index.refresh(changed=[written.name])
 
     # -- sources ----------------------------------------------------------------------
 

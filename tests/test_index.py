@@ -392,17 +392,17 @@ def test_refresh_of_written_files_looks_only_at_them(index: LibraryIndex) -> Non
     index.refresh()
     write_quote(index.settings.root, "mine", "Words this process wrote.")
     write_quote(index.settings.root, "riddle", "Someone else's edit: an enigma.")
-    targeted = index.refresh(written=["mine.md"])
+    targeted = index.refresh(changed=["mine.md"])
     assert (targeted.quotes_indexed, targeted.quotes_removed) == (1, 0)
     assert ids_found(index, "wrote") == ["mine"]
     assert ids_found(index, "enigma") == []  # not looked at yet...
     assert index.refresh().quotes_indexed == 1  # ...but the next full refresh finds it
     assert ids_found(index, "enigma") == ["riddle"]
     (index.settings.quotes_dir / "mine.md").unlink()
-    assert index.refresh(written=["mine.md"]).quotes_removed == 1
+    assert index.refresh(changed=["mine.md"]).quotes_removed == 1
     assert index.quote_ids() == ["paradox", "riddle"]
 
 
 def test_refresh_of_written_files_without_a_snapshot_looks_at_all(index: LibraryIndex) -> None:
-    stats = index.refresh(written=["riddle.md"])
+    stats = index.refresh(changed=["riddle.md"])
     assert stats.rebuilt and stats.quotes_indexed == 2

@@ -58,6 +58,7 @@ from citeman.index.quote_files import (
     Snapshot,
     SourceFactsCache,
     delete_quote_row,
+    is_quote_file_name,
     problem_from_json,
     read_quote_files,
     restat,
@@ -171,22 +172,24 @@ class LibraryIndex:
     # -- refreshing --------------------------------------------------------------------
 
     def refresh(
-        self, progress: ProgressCallback | None = None, *, written: Iterable[str] | None = None
+        self, progress: ProgressCallback | None = None, *, changed: Iterable[str] | None = None
     ) -> RefreshStats:
         """Bring the index up to date with the files; cheap when nothing changed.
 
         ``progress`` is called as ``progress(stage, done, total)`` once a build has
         taken over a second (a first build of a large library, say).
 
-        ``written``: the names of the quote files this process has just written,
-        right after a full refresh. Only those (and library.bib) are looked at,
-        not every file in quotes/: the stored snapshot keeps the other files as
-        that refresh saw them, so the next full refresh still finds any change
-        made meanwhile by someone else.
+        ``changed``: the names of every quote file that can have changed since a
+        full refresh: the files this process has just written, or what a
+        :class:`~citeman.storage.watch.QuoteDirWatcher` saw. Only those (and
+        library.bib) are looked at, not every file in quotes/: the stored
+        snapshot keeps the other files as that refresh saw them, so the next full
+        refresh still finds any change made meanwhile by someone else.
         """
         started = time.perf_counter()
+        only = None if changed is None else [name for name in changed if is_quote_file_name(name)]
         try:
-            stats = self._refresh(progress, started, written)
+            stats = self._refresh(progress, started, only)
         except sqlite3.DatabaseError as exc:
             if not is_damaged(exc):
                 raise  # locked for too long, disk full, read-only: not a reason to delete
@@ -213,6 +216,8 @@ class LibraryIndex:
                 self._meta("quote_files") == files.to_bytes()
             ):
                 return RefreshStats()
+        elif not only and _bib_unchanged(bib_stat, BibState.from_json(self._meta("bib"))):
+            return RefreshStats()
 
         def report(stage: str, done: int, total: int) -> None:
             if progress is not None and time.perf_counter() - started > PROGRESS_AFTER_SECONDS:

@@ -37,6 +37,13 @@ from citeman.index.text import fold, fold_locator
 from citeman.models import Quote
 
 QUOTE_SUFFIX = ".md"
+
+
+def is_quote_file_name(name: str) -> bool:
+    """A quote file, not a hidden one (atomic_write's temporary files are hidden)."""
+    return name.endswith(QUOTE_SUFFIX) and name[0] != "."
+
+
 RACY_NS = 2_000_000_000
 #: Below this many files to read, worker processes cost more than they save.
 PARALLEL_MIN_FILES = 3000
@@ -153,10 +160,7 @@ def scan_quote_dir(quotes_dir: Path) -> Snapshot:
         return Snapshot(names, sizes, mtimes)
     try:
         with os.scandir(fd) as entries:
-            # Hidden files include atomic_write's temporary files (".x.md.citeman-tmp-…").
-            listed = [
-                e.name for e in entries if e.name.endswith(QUOTE_SUFFIX) and e.name[0] != "."
-            ]
+            listed = [e.name for e in entries if is_quote_file_name(e.name)]
         # The loop is the cost of every command in a large library: keep it tight.
         stat = os.stat
         for name in listed:
@@ -180,10 +184,13 @@ def restat(snapshot: Snapshot, quotes_dir: Path, names: Iterable[str]) -> Snapsh
     for name in names:
         try:
             info = os.stat(quotes_dir / name)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             gone.append(name)
         else:
-            stats[name] = (info.st_size, info.st_mtime_ns)
+            if S_ISREG(info.st_mode):
+                stats[name] = (info.st_size, info.st_mtime_ns)
+            else:
+                gone.append(name)
     return snapshot.updated(stats, gone)
 
 
