@@ -38,6 +38,7 @@ from citeman.errors import (
     UnknownQuoteError,
     UnsafePathError,
 )
+from citeman.locate import BIB_NAME, CONFIG_NAME, LIBRARY_ENV, find_library_root
 from citeman.models import LibrarySettings, OutputFormat, Quote, Source
 
 if TYPE_CHECKING:
@@ -47,18 +48,6 @@ if TYPE_CHECKING:
     from citeman.render import RenderedDocument
     from citeman.search import SearchFilters, SearchHit
 
-LIBRARY_ENV = "CITEMAN_LIBRARY"
-BIB_NAME = "library.bib"
-CONFIG_NAME = "citeman.toml"
-
-
-def find_library_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds library.bib."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / BIB_NAME).is_file():
-            return folder
-    return None
 
 
 def read_settings(root: Path) -> LibrarySettings:
@@ -157,12 +146,15 @@ class Library:
 
         Every writer of library.bib and quotes/ holds this lock, so a temporary
         file found while holding it belongs to a process that died mid-write.
+        quotes/ is looked through only when such a writer left its marker.
         """
-        from citeman.storage.atomic import clean_stale_temp_files, library_lock
+        from citeman.storage.atomic import clean_stale_temp_files, library_lock, writing_marked
 
-        with library_lock(self.settings.state_dir):
+        state_dir = self.settings.state_dir
+        with library_lock(state_dir), writing_marked(state_dir) as killed_writer_before:
             clean_stale_temp_files(self.root, max_age=0, target_name=BIB_NAME)
-            clean_stale_temp_files(self.settings.quotes_dir, max_age=0)
+            if killed_writer_before:
+                clean_stale_temp_files(self.settings.quotes_dir, max_age=0)
             yield
 
     def _refresh_after_write(self, written: Path) -> None:

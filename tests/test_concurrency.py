@@ -230,7 +230,10 @@ def test_a_writer_clears_temp_files_a_killed_writer_left(library_dir: Path) -> N
     bib_leftover.write_text("@book{half")
     hidden_note = quotes / ".notes.md"
     hidden_note.write_text("mine")
+    (library_dir / ".citeman").mkdir(exist_ok=True)
+    (library_dir / ".citeman" / "writing").touch()  # what the killed writer left too
     Library.open(library_dir).add_quote("Words.", source="kotkin2014paradoxes", quote_id="w")
     assert not leftover.exists() and not bib_leftover.exists()
+    assert not (library_dir / ".citeman" / "writing").exists()
     assert hidden_note.read_text() == "mine"
     assert (quotes / "w.md").is_file()

@@ -203,7 +203,7 @@ class LibraryIndex:
         return stats
 
     def _refresh(
-        self, progress: ProgressCallback | None, started: float, only: Iterable[str] | None
+        self, progress: ProgressCallback | None, started: float, only: list[str] | None
     ) -> RefreshStats:
         conn = self.connection
         scan_ns = time.time_ns()
@@ -231,14 +231,13 @@ class LibraryIndex:
             stored = self._meta("quote_files")
             stats.rebuilt = stored is None
             old = Snapshot.from_bytes(stored) if isinstance(stored, bytes) else Snapshot.empty()
-            if files is None:
-                files = (
-                    restat(old, self.settings.quotes_dir, only or ())
-                    if isinstance(stored, bytes)
-                    else scan_quote_dir(self.settings.quotes_dir)  # no snapshot yet: look at all
-                )
-
-            changed, gone = files.changed_since(old)
+            if files is not None:
+                changed, gone = files.changed_since(old)
+            elif isinstance(stored, bytes):
+                files, changed, gone = restat(old, self.settings.quotes_dir, only or ())
+            else:  # no snapshot yet: look at all
+                files = scan_quote_dir(self.settings.quotes_dir)
+                changed, gone = files.changed_since(old)
             known = stored_digests(conn, [*changed, *gone])
             seen: dict[str, tuple[int, int]] = {}
             written: set[int] = set()

@@ -26,7 +26,7 @@ import os
 import re
 import sqlite3
 from array import array
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,13 +102,7 @@ class Snapshot:
         removed = set(removed)
         if not stats and not removed:
             return self
-        if len(stats) < 64:  # one edit: find the few positions without a 100k-entry dict
-            positions = {}
-            for name in stats:
-                with contextlib.suppress(ValueError):  # not there: a new file
-                    positions[name] = self.names.index(name)
-        else:
-            positions = {name: i for i, name in enumerate(self.names) if name in stats}
+        positions = self._positions(stats)
         names = list(self.names)
         sizes, mtimes = array("q", self.sizes), array("q", self.mtimes)
         for name, (size, mtime) in stats.items():
@@ -126,6 +120,22 @@ class Snapshot:
             array("q", (sizes[i] for i in kept)),
             array("q", (mtimes[i] for i in kept)),
         )
+
+    def _positions(self, names: Collection[str]) -> dict[str, int]:
+        """Where each of ``names`` is (names not in the snapshot are left out)."""
+        if len(names) < 64:  # one edit: find the few positions without a 100k-entry dict
+            positions = {}
+            for name in names:
+                with contextlib.suppress(ValueError):  # not there: a new file
+                    positions[name] = self.names.index(name)
+            return positions
+        return {name: i for i, name in enumerate(self.names) if name in names}
+
+    def entries(self, names: Collection[str]) -> dict[str, tuple[int, int]]:
+        """The (size, mtime) of each of ``names`` that the snapshot holds."""
+        return {
+            name: (self.sizes[i], self.mtimes[i]) for name, i in self._positions(names).items()
+        }
 
     def changed_since(self, old: Snapshot) -> tuple[list[str], list[str]]:
         """(names new or with another size/mtime, names gone) compared with ``old``."""
@@ -177,8 +187,12 @@ def scan_quote_dir(quotes_dir: Path) -> Snapshot:
     return Snapshot(names, sizes, mtimes)
 
 
-def restat(snapshot: Snapshot, quotes_dir: Path, names: Iterable[str]) -> Snapshot:
-    """``snapshot`` with only the files ``names`` looked at again (added, changed or gone)."""
+def restat(
+    snapshot: Snapshot, quotes_dir: Path, names: Collection[str]
+) -> tuple[Snapshot, list[str], list[str]]:
+    """``snapshot`` with only the files ``names`` looked at again, and which of them
+    changed and which are gone (what :meth:`Snapshot.changed_since` would say, without
+    comparing every entry)."""
     stats: dict[str, tuple[int, int]] = {}
     gone: list[str] = []
     for name in names:
@@ -191,7 +205,9 @@ def restat(snapshot: Snapshot, quotes_dir: Path, names: Iterable[str]) -> Snapsh
                 stats[name] = (info.st_size, info.st_mtime_ns)
             else:
                 gone.append(name)
-    return snapshot.updated(stats, gone)
+    before = snapshot.entries(names)
+    changed = [name for name, entry in stats.items() if before.get(name) != entry]
+    return snapshot.updated(stats, gone), changed, [name for name in gone if name in before]
 
 
 def settled(size: int, mtime_ns: int, scan_ns: int) -> tuple[int, int]:
