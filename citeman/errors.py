@@ -17,6 +17,7 @@ Exit codes (documented in the README, never renumbered):
 7     another ``cite`` held the library lock for too long
 8     unsafe path: an id or output path escaping the library folder
 9     an unexpected internal error (a bug: please report it)
+10    ``cite daemon``: no resident process (no folder watching here, or it failed to start)
 ====  ==========================================================
 """
 
@@ -136,6 +137,12 @@ class LockTimeoutError(CitemanError):
 
 class UnsafePathError(CitemanError):
     exit_code = 8
+
+
+class DaemonUnavailableError(CitemanError):
+    """The library's resident process cannot run here (see citeman.cli.server)."""
+
+    exit_code = 10
 
 
 def format_choices(items: Iterable[str], limit: int = 5) -> str:

@@ -26,6 +26,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citeman.locate import BIB_NAME, QUOTES_DIR_NAME, STATE_DIR_NAME
+
 #: CSL 1.0.2 locator labels (the values of ``<label variable="locator">``).
 LocatorLabel = Literal[
     "act",
@@ -235,13 +237,13 @@ class LibrarySettings(BaseModel):
 
     @property
     def bib_path(self) -> Path:
-        return self.root / "library.bib"
+        return self.root / BIB_NAME
 
     @property
     def quotes_dir(self) -> Path:
-        return self.root / "quotes"
+        return self.root / QUOTES_DIR_NAME
 
     @property
     def state_dir(self) -> Path:
         """citeman's own files (lock, index): safe to delete at any time."""
-        return self.root / ".citeman"
+        return self.root / STATE_DIR_NAME

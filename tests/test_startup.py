@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from citeman.cli.app import COMMAND_MODULES, make_app, requested_command
+from citeman.cli.app import make_app
+from citeman.cli.argv import COMMAND_MODULES, requested_command
 from citeman.index import LibraryIndex
 from citeman.models import LibrarySettings, Locator, Quote, Source
 

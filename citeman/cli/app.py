@@ -10,31 +10,14 @@ every command. ``app``, the full application, is built on first access.
 from __future__ import annotations
 
 import importlib
-import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from citeman import __version__
+from citeman.cli.argv import COMMAND_MODULES
 from citeman.cli.context import CitemanGroup, state
-
-#: Each command's module in citeman.cli, in the order ``cite --help`` lists them.
-COMMAND_MODULES = {
-    "init": "init_cmd",
-    "add": "quote_cmd",
-    "show": "quote_cmd",
-    "find": "find_cmd",
-    "render": "render_cmd",
-    "check": "check_cmd",
-    "styles": "styles_cmd",
-    "source": "source_cmd",
-}
-#: Global options that take a value (the token after them is not a command).
-_OPTIONS_WITH_VALUE = ("--library", "-L")
-#: Set by the shell when it asks for completions: every command must be known.
-_COMPLETION_VARIABLE = "_CITE_COMPLETE"
 
 
 def _version(value: bool) -> None:
@@ -63,21 +46,6 @@ def main(
     state(ctx).library_dir = library
 
 
-def requested_command(args: Sequence[str]) -> str | None:
-    """The command a command line names, or None when every command must be loaded."""
-    if os.environ.get(_COMPLETION_VARIABLE):
-        return None
-    after_option = False
-    for arg in args:
-        if after_option:
-            after_option = False
-        elif arg in _OPTIONS_WITH_VALUE:
-            after_option = True
-        elif not arg.startswith("-"):
-            return arg if arg in COMMAND_MODULES else None
-    return None
-
-
 def make_app(command: str | None = None) -> typer.Typer:
     """The application with ``command`` (every command when None)."""
     cli = typer.Typer(
@@ -90,11 +58,7 @@ def make_app(command: str | None = None) -> typer.Typer:
     cli.callback()(main)
     wanted = [COMMAND_MODULES[command]] if command else list(COMMAND_MODULES.values())
     for name in dict.fromkeys(wanted):
-        module = importlib.import_module(f"citeman.cli.{name}")
-        if name == "source_cmd":
-            cli.add_typer(module.app, name="source")
-        else:
-            module.register(cli)
+        importlib.import_module(f"citeman.cli.{name}").register(cli)
     return cli
 
 

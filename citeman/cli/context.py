@@ -33,6 +33,13 @@ class CliState:
     )
     _library: Library | None = None
 
+    @classmethod
+    def serving(cls, library: Library) -> CliState:
+        """The state of a command run on an already open library (the resident process's)."""
+        state = cls()
+        state._library = library
+        return state
+
     def library(self) -> Library:
         if self._library is None:
             self._library = Library.discover(self.library_dir)

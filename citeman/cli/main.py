@@ -2,7 +2,9 @@
 
 ``cite --version`` answers without importing the command machinery, so that
 shell prompts and scripts that ask for it stay fast; any other command line
-loads only the command it names (see :func:`citeman.cli.app.make_app`).
+loads only the command it names (see :func:`citeman.cli.app.make_app`), unless
+the library has a resident process (``cite daemon start``), which then runs it
+(:mod:`citeman.cli.client`).
 
 The ``cite`` process runs without pydantic plugins: looking for them scans the
 entry points of every installed distribution (a quarter of the start-up of
@@ -25,8 +27,14 @@ def run() -> None:
 
         print(f"cite {__version__}")
         return
+    from citeman.cli.client import run_in_daemon
+
+    code = run_in_daemon(args)
+    if code is not None:
+        sys.exit(code)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from citeman.cli.app import make_app, requested_command
+    from citeman.cli.app import make_app
+    from citeman.cli.argv import requested_command
 
     make_app(requested_command(args))(prog_name="cite")
 

@@ -32,6 +32,10 @@ app = typer.Typer(
 )
 
 
+def register(cli: typer.Typer) -> None:
+    cli.add_typer(app, name="source")
+
+
 @app.command("add")
 def add(
     ctx: typer.Context,

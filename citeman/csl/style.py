@@ -26,6 +26,7 @@ from typing import Any
 from citeproc import CitationStylesStyle
 from platformdirs import user_cache_dir
 
+from citeman.code_version import code_fingerprint
 from citeman.csl.locale import CSL_NS, LocaleData, attributes, local_name
 from citeman.csl.nodes import Element, compile_children
 from citeman.csl.safe_xml import check_style_xml
@@ -161,18 +162,9 @@ def compile_style(xml: bytes, locale: str | None) -> CompiledStyle:
 
 
 @cache
-@cache
 def _code_fingerprint() -> str:
-    """What a compiled style depends on besides its XML: this package's code.
-
-    Names, sizes and modification times (a stat each, not a read): any edit or
-    reinstall of the code changes them, and a new fingerprint only costs one parse.
-    """
-    digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        status = source.stat()
-        digest.update(f"{source.name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:16]
+    """What a compiled style depends on besides its XML: the engine's code (once per process)."""
+    return code_fingerprint(Path(__file__).parent)
 
 
 _MEMORY: dict[str, CompiledStyle] = {}

@@ -1,0 +1,135 @@
+"""Hands a command line to the library's resident process, when one is running.
+
+``cite daemon start`` leaves a process per library that keeps the index fresh
+from file-system events and has every module loaded (:mod:`citeman.cli.server`).
+A ``cite`` command in that library then costs the interpreter's start, this
+module (standard library only: no typer, pydantic or rich), one round trip
+over ``.citeman/daemon.sock``, and the command itself in the warm process: at
+100,000 quotes that is the difference between a stat of every quote file plus
+half a second of imports and a few milliseconds.
+
+The command runs there exactly as it would here: same arguments, working
+folder, environment, standard input (for ``-``), terminal or not and terminal
+width; its output and exit code come back. Whenever anything is off (no
+process, a stale socket, another library, a command that must run here such
+as ``cite init``, the process declining because its code changed), the
+command runs here as if there were no process. ``CITEMAN_NO_DAEMON=1`` skips
+it altogether.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from citeman.cli.argv import library_option, requested_command
+from citeman.locate import STATE_DIR_NAME, library_root
+
+SOCKET_NAME = "daemon.sock"
+NO_DAEMON_ENV = "CITEMAN_NO_DAEMON"
+#: Commands the resident process runs; ``init`` makes a library, ``daemon`` manages the process.
+FORWARDED = frozenset({"add", "show", "find", "render", "check", "styles", "source"})
+#: How long to wait for a connection before running here (a wedged process must not hang cite).
+CONNECT_TIMEOUT = 2.0
+#: sockaddr_un holds 108 bytes; a longer path is reached from its folder.
+_MAX_SOCKET_PATH = 100
+
+
+def socket_path(root: Path) -> Path:
+    return root / STATE_DIR_NAME / SOCKET_NAME
+
+
+def connect(path: Path, timeout: float = CONNECT_TIMEOUT) -> socket.socket:
+    """A connection to the socket at ``path`` (OSError when nobody listens)."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    try:
+        if len(os.fsencode(path)) <= _MAX_SOCKET_PATH:
+            sock.connect(os.fsdecode(path))
+        else:
+            here = os.open(".", os.O_RDONLY)
+            try:
+                os.chdir(path.parent)
+                sock.connect(path.name)
+            finally:
+                os.fchdir(here)
+                os.close(here)
+    except OSError:
+        sock.close()
+        raise
+    sock.settimeout(None)  # a long render is not a hang
+    return sock
+
+
+def exchange(sock: socket.socket, message: dict[str, Any]) -> dict[str, Any]:
+    """Send one JSON message, read one back (each ends with the end of its stream)."""
+    sock.sendall(json.dumps(message).encode("utf-8"))
+    sock.shutdown(socket.SHUT_WR)
+    chunks = []
+    while chunk := sock.recv(1 << 16):
+        chunks.append(chunk)
+    answer = json.loads(b"".join(chunks))
+    if not isinstance(answer, dict):
+        raise ValueError("not a JSON object")
+    return answer
+
+
+def run_in_daemon(args: list[str]) -> int | None:
+    """Run ``cite ARGS`` in the library's resident process: its exit code, or None
+    when there is no process to run it (the caller runs it here)."""
+    if os.environ.get(NO_DAEMON_ENV) or requested_command(args) not in FORWARDED:
+        return None
+    if "-h" in args or "--help" in args:
+        return None  # help is drawn for this terminal; and it is no library's business
+    try:
+        cwd = Path.cwd()
+        root = library_root(library_option(args), cwd)
+        if root is None or not socket_path(root).exists():
+            return None
+    except OSError:
+        return None
+    stdin = sys.stdin.read() if "-" in args and sys.stdin is not None else None
+    try:
+        with connect(socket_path(root)) as sock:
+            answer = exchange(sock, _request(args, cwd, root, stdin))
+    except (OSError, ValueError):
+        answer = {}  # no process, a stale socket, a process that died mid-answer
+    if "exit" not in answer:  # not run there (or declined: its code changed, say)
+        if stdin is not None:
+            sys.stdin = io.StringIO(stdin)  # already read: the command here reads it again
+        return None
+    sys.stdout.write(answer.get("stdout", ""))
+    sys.stdout.flush()
+    sys.stderr.write(answer.get("stderr", ""))
+    sys.stderr.flush()
+    return int(answer["exit"])
+
+
+def _request(args: list[str], cwd: Path, root: Path, stdin: str | None) -> dict[str, Any]:
+    env = dict(os.environ)
+    if "COLUMNS" not in env and (size := _terminal_size()) is not None:
+        env["COLUMNS"], env["LINES"] = str(size.columns), str(size.lines)
+    return {
+        "run": args,
+        "root": str(root),
+        "cwd": str(cwd),
+        "env": env,
+        "stdin": stdin,
+        "stdout_tty": sys.stdout.isatty(),
+        "stderr_tty": sys.stderr.isatty(),
+    }
+
+
+def _terminal_size() -> os.terminal_size | None:
+    """The terminal on standard input, output or error, the first found (as rich looks)."""
+    for descriptor in (0, 1, 2):
+        try:
+            return os.get_terminal_size(descriptor)
+        except OSError:
+            continue
+    return None
