@@ -13,13 +13,16 @@ Zipf-like vocabulary), then measures whole processes, each the median of
 ``--runs`` runs:
 
 * the first index build (a refresh on an empty cache, whole process);
-* a refresh after one quote file changed (in-process time and whole process);
-* ``cite find`` for a rare word, a common word, a phrase, a field filter
+* a refresh after one quote file changed: found by a full scan (in-process and
+  whole process), and told by the folder watcher as ``cite daemon`` does;
+* with ``cite daemon`` running, and again alone (``CITEMAN_NO_DAEMON=1``):
+  ``cite find`` for a rare word, a common word, a phrase, a field filter
   (``--limit 20``), each beside ``grep -ril`` over the same quote files (the
-  floor a user would otherwise reach for) and, to separate the CLI's start-up
-  from the search, beside ``python -c`` calling the API; and the peak RSS of
-  those ``cite find`` processes;
-* ``cite render --style chicago`` of 100 quotes, ``cite add``, ``cite --version``.
+  floor a user would otherwise reach for) and beside ``python -c`` calling the
+  API; an edit followed by the ``cite find`` that must see it; ``cite render
+  --style chicago`` of 100 quotes; ``cite add``;
+* the peak RSS of the ``cite find`` processes and of the daemon;
+* ``cite --version`` and the interpreter's own start.
 
 It prints a table with the issue's targets beside the figures; nothing is
 asserted (timings belong here, not in tests).
@@ -198,10 +201,15 @@ class Run(NamedTuple):
     rss_kib: int
 
 
-def run_process(argv: list[str], cwd: Path) -> Run:
+#: The environment of a cite that does the work itself, with or without a daemon running.
+ALONE = {**os.environ, "CITEMAN_NO_DAEMON": "1"}
+
+
+def run_process(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run ``argv`` to the end; its figures."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -242,6 +250,46 @@ REFRESH_CODE = (
     "stats = LibraryIndex(LibrarySettings(root=Path(sys.argv[1]))).refresh()\n"
     "print(json.dumps({'seconds': stats.seconds, 'quotes_indexed': stats.quotes_indexed}))\n"
 )
+
+
+WATCHED_REFRESH_CODE = (
+    "import json, sys, time; from pathlib import Path\n"
+    "from citeman.index import LibraryIndex\n"
+    "from citeman.models import LibrarySettings\n"
+    "from citeman.storage.watch import QuoteDirWatcher\n"
+    "settings = LibrarySettings(root=Path(sys.argv[1]))\n"
+    "watcher = QuoteDirWatcher(settings.quotes_dir)\n"
+    "index = LibraryIndex(settings)\n"
+    "index.refresh(changed=None if watcher.drain().rescan else ())\n"
+    "target = settings.quotes_dir / sys.argv[2]\n"
+    "original = target.read_text(encoding='utf-8')\n"
+    "seconds = []\n"
+    "for run in range(int(sys.argv[3])):\n"
+    "    target.write_text(original + f'Watched edit {run}.\\n', encoding='utf-8')\n"
+    "    started = time.perf_counter()\n"
+    "    changes = watcher.drain()\n"
+    "    stats = index.refresh(changed=None if changes.rescan else changes.names)\n"
+    "    seconds.append(time.perf_counter() - started)\n"
+    "    assert stats.quotes_indexed == 1, stats\n"
+    "target.write_text(original, encoding='utf-8')\n"
+    "print(json.dumps(seconds))\n"
+)
+
+
+def watched_refreshes(root: Path, name: str, runs: int) -> list[float]:
+    """In-process seconds of refreshes after one edit each, told by the watcher
+    (what ``cite daemon`` does before each command)."""
+    done = subprocess.run([PYTHON, "-c", WATCHED_REFRESH_CODE, str(root), name, str(runs)],
+                          capture_output=True, text=True, check=True)
+    return [float(seconds) for seconds in json.loads(done.stdout)]
+
+
+def peak_rss_kib(pid: int) -> int:
+    """A running process's peak resident set (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
 
 
 def refresh_once(root: Path) -> tuple[float, int]:
@@ -355,50 +403,87 @@ def measure(root: Path, sources: int, runs: int, build_runs: int) -> Table:
         assert indexed == 1, indexed
         return seconds
 
-    table.add_ms("refresh after one changed quote (in-process)",
-                 median_of(runs, one_changed), 100)
+    table.add_ms("refresh after one changed quote (in-process, full scan)",
+                 median_of(runs, one_changed))
 
     def one_changed_process() -> Run:
         target.write_text(original + f"Edit at {time.time()}.\n", encoding="utf-8")
         return run_process([PYTHON, "-c", REFRESH_CODE, str(root)], root)
 
-    table.add_ms("refresh after one changed quote (process)", median_run(runs, one_changed_process))
+    table.add_ms("refresh after one changed quote (process, full scan)",
+                 median_run(runs, one_changed_process))
+    table.add_ms("refresh after one changed quote (in-process, watched as cite daemon does)",
+                 statistics.median(watched_refreshes(root, target.name, runs)), 100)
     time.sleep(2.1)  # let the racy window of the last edit pass
     refresh_once(root)
 
-    peak = 0
-    for label, query, pattern in QUERIES:
-        grep = median_run(runs, lambda p=pattern: run_process(["grep", "-ril", p, "quotes/"],
-                                                             root))
-        found = median_run(runs, lambda q=query: run_process([*cite, "find", q, "--limit", "20"],
-                                                             root))
-        peak = max(peak, found.rss_kib)
-        table.add_ms(f"cite find {label}: {query}", found, 150, (f"grep -ril '{pattern}'", grep))
-        table.add_ms("  same through python -c (API, no CLI)",
-                     median_run(runs, lambda q=query: run_process(api_find(root, q), root)))
-    table.add("peak RSS of cite find", f"{peak / 1024:.0f} MB", "<= 150 MB", peak / 1024 <= 150)
-
-    ids = [f"q{n:06d}" for n in range(100, 200)]
-    render = median_run(runs, lambda: run_process([*cite, "render", "--style", "chicago", *ids],
-                                                   root))
-    table.add_ms("cite render --style chicago, 100 quotes", render)
-
-    counter = iter(range(10**6))
-
-    def add() -> Run:
-        argv = [*cite, "add", "The balance of power is a fiction of the archives.",
-                "--source", f"src{sources // 2:05d}", "--page", "12", "--tag", "bench",
-                "--id", f"bench-add-{next(counter)}"]
-        return run_process(argv, root)
-
-    table.add_ms("cite add", median_run(runs, add), 200)
-    for added in (root / "quotes").glob("bench-add-*.md"):
-        added.unlink()
+    started = subprocess.run([*cite, "daemon", "start", "--json"], capture_output=True,
+                             text=True, check=True)
+    daemon_pid = json.loads(started.stdout)["pid"]
+    try:
+        measure_commands(table, root, cite, sources, runs)
+        daemon_mib = peak_rss_kib(daemon_pid) / 1024
+        table.add("peak RSS of the cite daemon process", f"{daemon_mib:.0f} MB", "<= 150 MB",
+                  daemon_mib <= 150)
+    finally:
+        subprocess.run([*cite, "daemon", "stop"], capture_output=True, check=False)
     table.add_ms("cite --version", median_run(runs, lambda: run_process([*cite[:1], "--version"],
                                                                         root)), 80)
     table.add_ms("python -c pass (interpreter start)",
                  median_run(runs, lambda: run_process([PYTHON, "-c", "pass"], root)))
     return table
+
+
+def measure_commands(table: Table, root: Path, cite: list[str], sources: int, runs: int) -> None:
+    """Each command with the library's cite daemon running, and alone (CITEMAN_NO_DAEMON=1)."""
+    peak = 0
+    for label, query, pattern in QUERIES:
+        grep = median_run(runs, lambda p=pattern: run_process(["grep", "-ril", p, "quotes/"],
+                                                             root))
+        argv = [*cite, "find", query, "--limit", "20"]
+        served = median_run(runs, lambda a=argv: run_process(a, root))
+        peak = max(peak, served.rss_kib)
+        table.add_ms(f"cite find {label}: {query}", served, 150,
+                     (f"grep -ril '{pattern}'", grep))
+        alone = median_run(runs, lambda a=argv: run_process(a, root, ALONE))
+        peak = max(peak, alone.rss_kib)
+        table.add_ms("  same without the daemon", alone)
+        table.add_ms("  same through python -c (API, no CLI, no daemon)",
+                     median_run(runs, lambda q=query: run_process(api_find(root, q), root)))
+    table.add("peak RSS of cite find (either way)", f"{peak / 1024:.0f} MB", "<= 150 MB",
+              peak / 1024 <= 150)
+
+    target = root / "quotes" / "q000042.md"
+    original = target.read_text(encoding="utf-8")
+    edits = iter(range(10**6))
+
+    def edit_then_find() -> Run:
+        word = f"zebrafinch{next(edits)}"
+        target.write_text(original + f"An edit with {word}.\n", encoding="utf-8")
+        return run_process([*cite, "find", word, "--ids"], root)
+
+    table.add_ms("one quote edited, then cite find of its new word (daemon)",
+                 median_run(runs, edit_then_find), 150)
+    target.write_text(original, encoding="utf-8")
+
+    ids = [f"q{n:06d}" for n in range(100, 200)]
+    render = [*cite, "render", "--style", "chicago", *ids]
+    table.add_ms("cite render --style chicago, 100 quotes (daemon)",
+                 median_run(runs, lambda: run_process(render, root)))
+    table.add_ms("  same without the daemon", median_run(runs, lambda: run_process(render, root,
+                                                                                   ALONE)))
+    counter = iter(range(10**6))
+
+    def add(env: dict[str, str] | None = None) -> Run:
+        argv = [*cite, "add", "The balance of power is a fiction of the archives.",
+                "--source", f"src{sources // 2:05d}", "--page", "12", "--tag", "bench",
+                "--id", f"bench-add-{next(counter)}"]
+        return run_process(argv, root, env)
+
+    table.add_ms("cite add (daemon)", median_run(runs, add), 200)
+    table.add_ms("  same without the daemon", median_run(runs, lambda: add(ALONE)))
+    for added in (root / "quotes").glob("bench-add-*.md"):
+        added.unlink()
 
 
 if __name__ == "__main__":

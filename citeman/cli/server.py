@@ -112,6 +112,7 @@ class DaemonServer:
         )
         self.stopping = False
         self.socket_file = socket_path(root)
+        self.socket_inode = -1  # set once bound
 
     # -- requests --------------------------------------------------------------------
 
@@ -188,11 +189,10 @@ class DaemonServer:
         selector.register(listener, selectors.EVENT_READ)
         selector.register(self.watcher.fd, selectors.EVENT_READ)
         selector.register(wake_read, selectors.EVENT_READ)
-        socket_inode = os.stat(self.socket_file).st_ino
         try:
             while not self.stopping:
                 ready = selector.select(_IDLE_CHECK_SECONDS)
-                if not ready and not _still_ours(self.socket_file, socket_inode):
+                if not ready and not _still_ours(self.socket_file, self.socket_inode):
                     break
                 for key, _ in ready:
                     if key.fileobj is listener:
@@ -320,12 +320,13 @@ def serve(root: Path) -> None:
             listener.bind(SOCKET_NAME)
         finally:
             os.umask(previous_umask)
+        server.socket_inode = os.stat(SOCKET_NAME).st_ino
         listener.listen(16)
         _log(f"serving {root} (pid {os.getpid()})")
         try:
             server.serve_forever(listener)
         finally:
-            if _still_ours(server.socket_file, os.fstat(listener.fileno()).st_ino):
+            if _still_ours(server.socket_file, server.socket_inode):
                 server.socket_file.unlink()
             listener.close()
             server.watcher.close()

@@ -1,0 +1,259 @@
+"""The resident process (cite daemon): same answers as a plain cite, never a stale one.
+
+The watcher is tested against real inotify on a real folder; the server both
+in this process (DaemonServer.handle, to reach its edge cases) and as the real
+background process started by ``cite daemon start`` and reached by the
+installed ``cite``, whose output must be the output of the same command run
+without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from citeman.storage.watch import QuoteDirWatcher, watching_supported
+from tests.conftest import run_cite
+
+pytestmark = pytest.mark.skipif(not watching_supported(), reason="needs Linux inotify")
+
+QUOTE = "---\nsource: kotkin2014paradoxes\nlocator: p. {page}\ntags: [stalin]\n---\n{text}\n"
+
+
+def write_quote(library: Path, quote_id: str, text: str, page: int = 1) -> Path:
+    path = library / "quotes" / f"{quote_id}.md"
+    path.write_text(QUOTE.format(page=page, text=text), encoding="utf-8")
+    return path
+
+
+# -- the watcher ---------------------------------------------------------------------------
+
+
+def test_watcher_reports_every_kind_of_change(tmp_path: Path) -> None:
+    folder = tmp_path / "quotes"
+    folder.mkdir()
+    (folder / "old.md").write_text("x")
+    (folder / "gone.md").write_text("x")
+    watcher = QuoteDirWatcher(folder)
+    assert watcher.drain().rescan  # nothing is known before a first scan
+    assert watcher.drain().names == set()
+    with (folder / "old.md").open("a") as handle:  # an in-place edit: the folder's mtime stays
+        handle.write("more")
+    (folder / "gone.md").unlink()
+    (folder / ".new.md.tmp").write_text("y")
+    os.replace(folder / ".new.md.tmp", folder / "new.md")  # an editor's safe save
+    os.utime(folder / "new.md")  # touch
+    changes = watcher.drain()
+    assert not changes.rescan
+    assert {"old.md", "gone.md", "new.md"} <= changes.names
+    assert watcher.drain().names == set()
+    watcher.close()
+
+
+def test_watcher_asks_for_a_scan_when_the_folder_is_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "quotes"
+    folder.mkdir()
+    watcher = QuoteDirWatcher(folder)
+    watcher.drain()
+    shutil.rmtree(folder)
+    assert watcher.drain().rescan
+    assert watcher.drain().rescan  # still no folder: every drain asks
+    folder.mkdir()
+    assert watcher.drain().rescan  # watched again from here, after one more scan
+    (folder / "a.md").write_text("x")
+    changes = watcher.drain()
+    assert (changes.rescan, changes.names) == (False, {"a.md"})
+    watcher.close()
+
+
+def test_changes_a_failed_refresh_could_not_use_are_kept(tmp_path: Path) -> None:
+    watcher = QuoteDirWatcher(tmp_path)
+    watcher.drain()
+    (tmp_path / "a.md").write_text("x")
+    changes = watcher.drain()
+    watcher.forget(changes)
+    (tmp_path / "b.md").write_text("x")
+    assert watcher.drain().names == {"a.md", "b.md"}
+    watcher.close()
+
+
+# -- the server, in this process -------------------------------------------------------------
+
+
+@pytest.fixture
+def server(library_dir: Path) -> Iterator[Any]:
+    from citeman.cli.server import DaemonServer
+
+    write_quote(library_dir, "paradox", "Stalin did not flinch.")
+    daemon = DaemonServer(library_dir.resolve())
+    daemon.library.index  # noqa: B018 (its first full refresh, as serve() does)
+    yield daemon
+    daemon.watcher.close()
+    daemon.library.index.close()
+
+
+def ask(server: Any, *args: str, stdin: str | None = None) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if k != "CITEMAN_LIBRARY"}
+    request = {
+        "run": list(args),
+        "root": str(server.root),
+        "cwd": str(server.root),
+        "env": env,
+        "stdin": stdin,
+        "stdout_tty": False,
+        "stderr_tty": False,
+    }
+    answer: dict[str, Any] = server.handle(request)
+    return answer
+
+
+def test_server_sees_each_kind_of_edit_before_answering(server: Any) -> None:
+    root = server.root
+    assert ask(server, "find", "flinch", "--ids")["stdout"] == "paradox\n"
+    write_quote(root, "paradox", "Stalin did flinch, once.")  # edit in place (same name)
+    assert ask(server, "find", "once", "--ids")["stdout"] == "paradox\n"
+    write_quote(root, "fresh", "A zebrafinch of a sentence.")  # a new file
+    assert ask(server, "find", "zebrafinch", "--ids")["stdout"] == "fresh\n"
+    (root / "quotes" / "fresh.md").unlink()
+    assert ask(server, "find", "zebrafinch", "--ids")["exit"] == 0
+    assert "fresh" not in ask(server, "find", "zebrafinch", "--ids")["stdout"]
+    os.utime(root / "quotes" / "paradox.md")  # touch without change: still found, one row
+    assert ask(server, "find", "once", "--ids")["stdout"] == "paradox\n"
+    with (root / "library.bib").open("a", encoding="utf-8") as bib:  # an appended source
+        bib.write("\n@book{overy2004dictators, author = {Overy, Richard},"
+                  " title = {The Dictators}, year = {2004}}\n")
+    write_quote(root, "overy", "Words on dictators.")
+    assert "overy2004dictators" in ask(server, "source", "list")["stdout"]
+    shutil.rmtree(root / "quotes")  # the folder replaced wholesale: a full scan
+    (root / "quotes").mkdir()
+    write_quote(root, "again", "Back from nothing.")
+    assert ask(server, "find", "nothing", "--ids")["stdout"] == "again\n"
+    assert ask(server, "find", "flinch", "--ids")["stdout"] == ""
+
+
+def test_server_reports_errors_as_cite_does(server: Any) -> None:
+    answer = ask(server, "add", "Words.", "--source", "kotkin2104paradoxes")
+    assert answer["exit"] == 3
+    assert "unknown citation key 'kotkin2104paradoxes'" in answer["stderr"]
+    assert "did you mean: kotkin2014paradoxes" in answer["stderr"]
+    assert ask(server, "find", "--no-such-option")["exit"] == 2
+    answer = ask(server, "add", "-", "--source", "kotkin2017waiting", "--id", "piped", stdin="Piped.")
+    assert answer["exit"] == 0, answer["stderr"]
+    assert (server.root / "quotes" / "piped.md").read_text().rstrip().endswith("Piped.")
+    assert ask(server, "find", "piped", "--ids")["stdout"] == "piped\n"
+
+
+def test_server_declines_when_its_code_changed_or_for_another_library(
+    server: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    request = {"run": ["find", "x"], "root": str(tmp_path), "cwd": str(tmp_path), "env": {},
+               "stdin": None, "stdout_tty": False, "stderr_tty": False}
+    assert "declined" in server.handle(request)
+    assert not server.stopping
+    monkeypatch.setattr("citeman.cli.server.code_fingerprint", lambda: "upgraded")
+    assert "declined" in ask(server, "find", "flinch")
+    assert server.stopping  # and it exits, so the next cite starts fresh code
+
+
+def test_server_restores_its_own_folder_and_environment(server: Any) -> None:
+    before_cwd, before_env = os.getcwd(), dict(os.environ)
+    answer = server.handle({
+        "run": ["find", "flinch", "--ids"], "root": str(server.root),
+        "cwd": str(server.root / "quotes"), "env": {"ONLY_THIS": "1"}, "stdin": None,
+        "stdout_tty": True, "stderr_tty": True,
+    })
+    assert answer["stdout"] == "paradox\n"
+    assert (os.getcwd(), dict(os.environ)) == (before_cwd, before_env)
+
+
+# -- the real process, through the installed cite ----------------------------------------
+
+
+@pytest.fixture
+def example_library(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the repository's example library, with its daemon stopped afterwards."""
+    repo = Path(__file__).resolve().parents[1]
+    root = tmp_path / "example"
+    root.mkdir()
+    shutil.copy(repo / "library.bib", root / "library.bib")
+    shutil.copytree(repo / "quotes", root / "quotes")
+    yield root
+    run_cite("daemon", "stop", cwd=root)
+
+
+COMMANDS = [
+    ("find", "riddle"),
+    ("find", "--tag", "germany", "--ids"),
+    ("find", "Kötkin", "--json"),
+    ("find", "Churchil"),  # no match: the fuzzy "did you mean"
+    ("show", "churchill-riddle"),
+    ("render", "--style", "chicago"),
+    ("render", "--style", "apa", "--format", "json"),
+    ("render", "--style", "chicgo"),  # unknown style: exit 3 with suggestions
+    ("check",),
+    ("source", "list"),
+    ("add", "Words.", "--source", "kotkin2104"),  # unknown key: exit 3
+]
+
+
+def test_daemon_answers_exactly_as_cite_without_it(example_library: Path) -> None:
+    root = example_library
+    alone = {args: run_cite(*args, cwd=root, env={"CITEMAN_NO_DAEMON": "1"}) for args in COMMANDS}
+    started = run_cite("daemon", "start", "--json", cwd=root)
+    assert started.returncode == 0, started.stderr
+    pid = json.loads(started.stdout)["pid"]
+    assert run_cite("daemon", "start", "--json", cwd=root).stdout == started.stdout  # no second
+    for args in COMMANDS:
+        served = run_cite(*args, cwd=root / "quotes")  # from a subfolder, as a user might
+        assert (served.returncode, served.stdout, served.stderr) == (
+            alone[args].returncode, alone[args].stdout, alone[args].stderr
+        ), args
+    status = json.loads(run_cite("daemon", "status", "--json", cwd=root).stdout)
+    assert status["running"] and status["status"]["pid"] == pid
+    assert status["status"]["requests"] == len(COMMANDS)  # every command went through it
+
+    added = run_cite("add", "-", "--source", "kotkin2017waiting", "--id", "piped", cwd=root,
+                     input="Words from a pipe.")
+    assert added.returncode == 0, added.stderr
+    assert run_cite("find", "pipe", "--ids", cwd=root).stdout == "piped\n"
+    with (root / "quotes" / "piped.md").open("a", encoding="utf-8") as handle:
+        handle.write("And an afterthought.\n")  # an in-place edit by another program
+    assert run_cite("find", "afterthought", "--ids", cwd=root).stdout == "piped\n"
+
+    stopped = run_cite("daemon", "stop", cwd=root)
+    assert stopped.stdout.strip() == f"stopped cite daemon (pid {pid})"
+    assert run_cite("daemon", "status", cwd=root).returncode == 1
+    assert not (root / ".citeman" / "daemon.sock").exists()
+    assert run_cite("find", "afterthought", "--ids", cwd=root).stdout == "piped\n"
+
+
+def test_a_dead_daemons_socket_is_ignored_and_replaced(example_library: Path) -> None:
+    root = example_library
+    (root / ".citeman").mkdir()
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(str(root / ".citeman" / "daemon.sock"))  # bound, never listening: a dead one's
+    dead.close()
+    found = run_cite("find", "riddle", "--ids", cwd=root)
+    assert (found.returncode, found.stdout) == (0, "churchill-riddle\n")
+    assert run_cite("daemon", "status", cwd=root).returncode == 1
+    assert run_cite("daemon", "start", cwd=root).returncode == 0
+    assert run_cite("daemon", "status", cwd=root).returncode == 0
+
+
+def test_a_second_process_for_one_library_refuses(library_dir: Path) -> None:
+    from citeman.cli.server import LOCK_NAME, _held
+    from citeman.errors import DaemonUnavailableError
+
+    state = library_dir / ".citeman"
+    state.mkdir()
+    with _held(state / LOCK_NAME), pytest.raises(DaemonUnavailableError) as raised:
+        with _held(state / LOCK_NAME):
+            pass
+    assert raised.value.exit_code == 10
