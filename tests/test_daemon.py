@@ -144,7 +144,8 @@ def test_server_reports_errors_as_cite_does(server: Any) -> None:
     assert "unknown citation key 'kotkin2104paradoxes'" in answer["stderr"]
     assert "did you mean: kotkin2014paradoxes" in answer["stderr"]
     assert ask(server, "find", "--no-such-option")["exit"] == 2
-    answer = ask(server, "add", "-", "--source", "kotkin2017waiting", "--id", "piped", stdin="Piped.")
+    answer = ask(server, "add", "-", "--source", "kotkin2017waiting", "--id", "piped",
+                 stdin="Piped.")
     assert answer["exit"] == 0, answer["stderr"]
     assert (server.root / "quotes" / "piped.md").read_text().rstrip().endswith("Piped.")
     assert ask(server, "find", "piped", "--ids")["stdout"] == "piped\n"
@@ -253,7 +254,10 @@ def test_a_second_process_for_one_library_refuses(library_dir: Path) -> None:
 
     state = library_dir / ".citeman"
     state.mkdir()
-    with _held(state / LOCK_NAME), pytest.raises(DaemonUnavailableError) as raised:
-        with _held(state / LOCK_NAME):
-            pass
+    with (
+        _held(state / LOCK_NAME),
+        pytest.raises(DaemonUnavailableError) as raised,
+        _held(state / LOCK_NAME),
+    ):
+        pass
     assert raised.value.exit_code == 10
