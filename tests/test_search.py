@@ -151,6 +151,27 @@ def test_limit_keeps_the_best(index: LibraryIndex) -> None:
     assert [hit.quote.id for hit in search(index, "riddle", limit=1)] == ["riddle"]
 
 
+def test_a_limit_cuts_the_full_ranking_ties_included(tmp_path: Path) -> None:
+    # Identical quotes score the same: whether a tie falls inside the limit, across
+    # it or past it, a limit of k must give the first k of the full ranking.
+    quotes = {
+        f"{name}-{n}": ("tags: [t]\n", text)
+        for name, text in [("same", "The pact, the pact."), ("other", "A pact of sorts, long "
+                                                                        "after the war.")]
+        for n in range(4)
+    }
+    quotes["best"] = ("tags: [t]\n", "Pact.")
+    root = write_library(tmp_path / "lib", BIB, quotes)
+    index = LibraryIndex(LibrarySettings(root=root))
+    index.refresh()
+    ranking = [(hit.quote.id, hit.score) for hit in search(index, "pact")]
+    assert len({score for _, score in ranking}) < len(ranking)  # there are ties
+    for limit in range(len(ranking) + 2):
+        assert [(h.quote.id, h.score) for h in search(index, "pact", limit=limit)] == (
+            ranking[:limit]
+        )
+
+
 def test_snippet_spans_mark_the_matched_words(index: LibraryIndex) -> None:
     [hit] = search(index, "molotov gain")
     marked = [hit.snippet[start:end] for start, end in hit.match_spans]
