@@ -201,6 +201,8 @@ def test_suggest_near_spellings(index: LibraryIndex) -> None:
     assert found(index, "Churchil") == []
     assert suggest(index, "Churchil") == ["Churchill"]
     assert suggest(index, "enigmma") == ["enigma"]
+    assert suggest(index, "Vchurchill") == ["Churchill"]  # a stray first letter
+    assert suggest(index, "Múlotov") == ["Molotov"]  # diacritics folded
     assert suggest(index, "enigma") == []
     assert suggest(index, '"unclosed') == []
 
