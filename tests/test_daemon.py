@@ -161,6 +161,7 @@ def test_server_declines_when_its_code_changed_or_for_another_library(
     monkeypatch.setattr("citeman.cli.server.code_fingerprint", lambda: "upgraded")
     assert "declined" in ask(server, "find", "flinch")
     assert server.stopping  # and it exits, so the next cite starts fresh code
+    assert "declined" in server.handle({"control": "status"})  # `daemon start` starts anew
 
 
 def test_server_restores_its_own_folder_and_environment(server: Any) -> None:

@@ -67,6 +67,7 @@ LOG_NAME = "daemon.log"
 #: How often an idle process checks that its socket is still there.
 _IDLE_CHECK_SECONDS = 30.0
 _START_TIMEOUT_SECONDS = 120.0
+_STOP_TIMEOUT_SECONDS = 10.0
 
 
 class DaemonStatus(BaseModel):
@@ -119,14 +120,14 @@ class DaemonServer:
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         """The answer to one message from :mod:`citeman.cli.client` or :func:`stop_daemon`."""
         control = request.get("control")
-        if control == "status":
-            return self.status.model_dump(mode="json")
         if control == "stop":
             self.stopping = True
             return {"stopped": self.status.pid}
         if code_fingerprint() != self._code:
             self.stopping = True  # upgraded or edited: the next cite starts fresh code
             return {"declined": "citeman's code changed"}
+        if control == "status":
+            return self.status.model_dump(mode="json")
         if Path(request["root"]) != self.root:
             return {"declined": f"this process serves {self.root}"}
         self.status.requests += 1
@@ -335,10 +336,16 @@ def serve(root: Path) -> None:
 
 def daemon_status(root: Path) -> DaemonStatus | None:
     """The status of the library's resident process, or None when none answers."""
+    path = socket_path(root)
     try:
-        with connect(socket_path(root)) as sock:
+        with connect(path) as sock:
             answer = exchange(sock, {"control": "status"})
     except (OSError, ValueError):
+        return None
+    if "declined" in answer:  # running older code: it is on its way out
+        deadline = time.monotonic() + _STOP_TIMEOUT_SECONDS
+        while path.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
         return None
     return DaemonStatus.model_validate(answer)
 
@@ -387,7 +394,7 @@ def start_daemon(library: Library) -> DaemonStatus:
     raise DaemonUnavailableError("the resident process did not answer in time", f"see {log_path}")
 
 
-def stop_daemon(root: Path, timeout: float = 10.0) -> int | None:
+def stop_daemon(root: Path, timeout: float = _STOP_TIMEOUT_SECONDS) -> int | None:
     """Stop the library's resident process; its pid, or None when none was running."""
     try:
         with connect(socket_path(root)) as sock:
