@@ -153,12 +153,13 @@ def test_limit_keeps_the_best(index: LibraryIndex) -> None:
 
 def test_a_limit_cuts_the_full_ranking_ties_included(tmp_path: Path) -> None:
     # Identical quotes score the same: whether a tie falls inside the limit, across
-    # it or past it, a limit of k must give the first k of the full ranking.
+    # it or past the rows fetched beyond it (2 * limit + 64), a limit of k must give
+    # the first k of the full ranking.
     quotes = {
-        f"{name}-{n}": ("tags: [t]\n", text)
-        for name, text in [("same", "The pact, the pact."), ("other", "A pact of sorts, long "
-                                                                        "after the war.")]
-        for n in range(4)
+        f"{name}-{n:02d}": ("tags: [t]\n", text)
+        for name, text, copies in [("same", "The pact, the pact.", 70),
+                                   ("other", "A pact of sorts, long after the war.", 4)]
+        for n in range(copies)
     }
     quotes["best"] = ("tags: [t]\n", "Pact.")
     root = write_library(tmp_path / "lib", BIB, quotes)

@@ -217,16 +217,18 @@ class _Plan:
             f" WHERE quotes_fts MATCH ? AND quotes_fts.rank MATCH ? AND {conditions}"
         )
         params = [self.match, ranking, *self.params]
-        if limit is not None:
+        if limit:
             # Ordered by rank alone, FTS5 sorts its matches itself and the join stops
             # at the limit; ties broken by id would join every match first (a third
-            # of the time for a common word). So: one row past the limit, ties put in
-            # id order here, and the full ordering only when a tie straddles the cut.
+            # of the time for a common word). So: rows well past the limit (quotes
+            # matched through one source's title often tie), ties put in id order
+            # here, and the full ordering only when the tie at the cut runs past them.
+            fetch = 2 * limit + 64
             rows = index.connection.execute(
-                f"{select} ORDER BY quotes_fts.rank LIMIT ?", [*params, limit + 1]
+                f"{select} ORDER BY quotes_fts.rank LIMIT ?", [*params, fetch]
             ).fetchall()
-            if len(rows) <= limit or rows[limit][1] != rows[limit - 1][1]:
-                ordered = sorted(rows[:limit], key=lambda row: (-row[1], row[2]))
+            if len(rows) < fetch or rows[-1][1] != rows[limit - 1][1]:
+                ordered = sorted(rows, key=lambda row: (-row[1], row[2]))[:limit]
                 return [(rowid, score) for rowid, score, _ in ordered]
         rows = index.connection.execute(
             f"{select} ORDER BY quotes_fts.rank, q.id{limit_sql}", [*params, *tail]
