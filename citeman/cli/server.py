@@ -146,6 +146,9 @@ class DaemonServer:
         except CitemanError as exc:
             report_error(state.err, exc)
             return exc.exit_code
+        except Exception:
+            traceback.print_exc()  # to the client, as a cite alone would show it
+            return CitemanError.exit_code
         command = self._command(requested_command(args))
         try:
             command.main(args=args, prog_name="cite", obj=state)  # standalone: always exits
@@ -223,6 +226,8 @@ class DaemonServer:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 # A client that went away or sent nonsense: its problem, not the library's.
                 _log(f"dropped a request: {exc!r}")
+            except Exception:  # a bug here must not take the process down with it
+                _log(f"failed a request:\n{traceback.format_exc()}")
 
 
 def _log(message: str) -> None:
