@@ -262,3 +262,18 @@ def test_a_second_process_for_one_library_refuses(library_dir: Path) -> None:
     ):
         pass
     assert raised.value.exit_code == 10
+
+
+def test_an_unexpected_error_reaches_the_client_and_the_server_carries_on(
+    server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**_: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    write_quote(server.root, "later", "Flinch again.")
+    monkeypatch.setattr(server.library.index, "refresh", broken)
+    answer = ask(server, "find", "flinch", "--ids")
+    assert answer["exit"] == 9 and "RuntimeError: disk on fire" in answer["stderr"]
+    monkeypatch.undo()
+    # The change the failed refresh had drained from the watcher was kept for the next.
+    assert ask(server, "find", "flinch", "--ids")["stdout"] == "later\nparadox\n"
