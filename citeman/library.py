@@ -61,7 +61,7 @@ def read_settings(root: Path) -> LibrarySettings:
             data = tomllib.loads(config.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InvalidInputError(f"{config}: {exc}") from None
-        for name in ("style", "locale"):
+        for name in ("style", "locale", "daemon"):
             if name in data:
                 values[name] = data[name]
     return LibrarySettings.model_validate(values)

@@ -234,6 +234,8 @@ class LibrarySettings(BaseModel):
     root: Path
     style: str = "chicago"
     locale: str | None = None
+    #: Start the library's resident process on the first command (``cite daemon``).
+    daemon: bool = False
 
     @property
     def bib_path(self) -> Path:

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -277,3 +278,20 @@ def test_an_unexpected_error_reaches_the_client_and_the_server_carries_on(
     monkeypatch.undo()
     # The change the failed refresh had drained from the watcher was kept for the next.
     assert ask(server, "find", "flinch", "--ids")["stdout"] == "later\nparadox\n"
+
+
+def test_daemon_true_in_citeman_toml_starts_it_on_the_first_command(
+    example_library: Path,
+) -> None:
+    root = example_library
+    (root / "citeman.toml").write_text('style = "apa"\ndaemon = true\n', encoding="utf-8")
+    first = run_cite("find", "riddle", "--ids", cwd=root)  # runs here, starts it meanwhile
+    assert (first.returncode, first.stdout) == (0, "churchill-riddle\n")
+    deadline = time.monotonic() + 60
+    while run_cite("daemon", "status", cwd=root).returncode != 0:
+        assert time.monotonic() < deadline, (root / ".citeman" / "daemon.log").read_text()
+        time.sleep(0.2)
+    assert run_cite("find", "riddle", "--ids", cwd=root).stdout == "churchill-riddle\n"
+    status = json.loads(run_cite("daemon", "status", "--json", cwd=root).stdout)["status"]
+    assert status["requests"] >= 1  # the second find ran in it
+    assert run_cite("daemon", "stop", cwd=root).returncode == 0

@@ -14,7 +14,8 @@ width; its output and exit code come back. Whenever anything is off (no
 process, a stale socket, another library, a command that must run here such
 as ``cite init``, the process declining because its code changed), the
 command runs here as if there were no process. ``CITEMAN_NO_DAEMON=1`` skips
-it altogether.
+it altogether. With ``daemon = true`` in citeman.toml, a command that finds no
+process starts one in the background for the commands after it.
 """
 
 from __future__ import annotations
@@ -23,14 +24,19 @@ import io
 import json
 import os
 import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from citeman.cli.argv import library_option, requested_command
-from citeman.locate import STATE_DIR_NAME, library_root
+from citeman.locate import CONFIG_NAME, STATE_DIR_NAME, library_root
 
 SOCKET_NAME = "daemon.sock"
+LOG_NAME = "daemon.log"
+SPAWNED_NAME = "daemon.started"
+RESPAWN_AFTER_SECONDS = 60.0
 NO_DAEMON_ENV = "CITEMAN_NO_DAEMON"
 #: Commands the resident process runs; ``init`` makes a library, ``daemon`` manages the process.
 FORWARDED = frozenset({"add", "show", "find", "render", "check", "styles", "source"})
@@ -89,7 +95,11 @@ def run_in_daemon(args: list[str]) -> int | None:
     try:
         cwd = Path.cwd()
         root = library_root(library_option(args), cwd)
-        if root is None or not socket_path(root).exists():
+        if root is None:
+            return None
+        if not socket_path(root).exists():
+            if wants_daemon(root) and not _spawned_lately(root):
+                spawn_daemon(root)  # ready for the next command; this one runs here
             return None
     except OSError:
         return None
@@ -108,6 +118,45 @@ def run_in_daemon(args: list[str]) -> int | None:
     sys.stderr.write(answer.get("stderr", ""))
     sys.stderr.flush()
     return int(answer["exit"])
+
+
+def wants_daemon(root: Path) -> bool:
+    """Whether citeman.toml says ``daemon = true`` (start it on the first command)."""
+    config = root / CONFIG_NAME
+    if not sys.platform.startswith("linux") or not config.is_file():
+        return False
+    import tomllib
+
+    try:
+        return tomllib.loads(config.read_text(encoding="utf-8")).get("daemon") is True
+    except ValueError:  # not TOML, not UTF-8: the command run here will say so
+        return False
+
+
+def _spawned_lately(root: Path) -> bool:
+    """Whether a process was started in the last minute (one that cannot start, on a
+    system out of inotify instances say, is not started again by every command)."""
+    try:
+        started = (root / STATE_DIR_NAME / SPAWNED_NAME).stat().st_mtime
+    except OSError:
+        return False
+    return time.time() - started < RESPAWN_AFTER_SECONDS
+
+
+def spawn_daemon(root: Path) -> subprocess.Popen[bytes]:
+    """Start the library's resident process in the background (it logs to .citeman/)."""
+    state_dir = root / STATE_DIR_NAME
+    state_dir.mkdir(exist_ok=True)
+    (state_dir / SPAWNED_NAME).touch()
+    with open(state_dir / LOG_NAME, "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "citeman.cli.server", str(root)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # not ended with the terminal that started it
+            cwd=root,
+        )
 
 
 def _request(args: list[str], cwd: Path, root: Path, stdin: str | None) -> dict[str, Any]:

@@ -39,7 +39,6 @@ import os
 import selectors
 import signal
 import socket
-import subprocess
 import sys
 import time
 import traceback
@@ -53,7 +52,7 @@ from pydantic import BaseModel
 from citeman import __version__
 from citeman.cli.app import make_app
 from citeman.cli.argv import requested_command
-from citeman.cli.client import SOCKET_NAME, connect, exchange, socket_path
+from citeman.cli.client import LOG_NAME, SOCKET_NAME, connect, exchange, socket_path, spawn_daemon
 from citeman.cli.context import CliState, report_error
 from citeman.code_version import code_fingerprint
 from citeman.errors import CitemanError, DaemonUnavailableError
@@ -63,7 +62,6 @@ from citeman.storage.watch import QuoteDirWatcher, watching_supported
 __all__ = ["DaemonStatus", "daemon_status", "serve", "start_daemon", "stop_daemon"]
 
 LOCK_NAME = "daemon.lock"
-LOG_NAME = "daemon.log"
 #: How often an idle process checks that its socket is still there.
 _IDLE_CHECK_SECONDS = 30.0
 _START_TIMEOUT_SECONDS = 120.0
@@ -370,17 +368,8 @@ def start_daemon(library: Library) -> DaemonStatus:
     if running is not None:
         return running
     library.index  # noqa: B018 (refreshes, with the caller's progress bar)
-    state_dir = library.settings.state_dir
-    log_path = state_dir / LOG_NAME
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "citeman.cli.server", str(library.root)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # not killed with the terminal that started it
-            cwd=library.root,
-        )
+    log_path = library.settings.state_dir / LOG_NAME
+    process = spawn_daemon(library.root)
     deadline = time.monotonic() + _START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         status = daemon_status(library.root)
