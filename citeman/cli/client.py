@@ -24,14 +24,16 @@ import io
 import json
 import os
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citeman.cli.argv import library_option, requested_command
 from citeman.locate import CONFIG_NAME, STATE_DIR_NAME, library_root
+
+if TYPE_CHECKING:
+    import subprocess
 
 SOCKET_NAME = "daemon.sock"
 LOG_NAME = "daemon.log"
@@ -145,6 +147,8 @@ def _spawned_lately(root: Path) -> bool:
 
 def spawn_daemon(root: Path) -> subprocess.Popen[bytes]:
     """Start the library's resident process in the background (it logs to .citeman/)."""
+    import subprocess  # not on the way of a command the process answers
+
     state_dir = root / STATE_DIR_NAME
     state_dir.mkdir(exist_ok=True)
     (state_dir / SPAWNED_NAME).touch()
