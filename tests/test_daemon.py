@@ -94,7 +94,7 @@ def server(library_dir: Path) -> Iterator[Any]:
 
     write_quote(library_dir, "paradox", "Stalin did not flinch.")
     daemon = DaemonServer(library_dir.resolve())
-    daemon.library.index  # noqa: B018 (its first full refresh, as serve() does)
+    daemon.warm()
     yield daemon
     daemon.watcher.close()
     daemon.library.index.close()
@@ -137,6 +137,12 @@ def test_server_sees_each_kind_of_edit_before_answering(server: Any) -> None:
     write_quote(root, "again", "Back from nothing.")
     assert ask(server, "find", "nothing", "--ids")["stdout"] == "again\n"
     assert ask(server, "find", "flinch", "--ids")["stdout"] == ""
+    for leftover in (root / ".citeman").glob("index.sqlite*"):  # thrown away by someone
+        leftover.unlink()
+    write_quote(root, "after", "After the cache went.")
+    assert ask(server, "find", "cache", "--ids")["stdout"] == "after\n"
+    assert ask(server, "find", "nothing", "--ids")["stdout"] == "again\n"
+    assert (root / ".citeman" / "index.sqlite").is_file()  # built again, not a deleted one
 
 
 def test_server_reports_errors_as_cite_does(server: Any) -> None:

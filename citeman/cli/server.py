@@ -110,6 +110,7 @@ class DaemonServer:
             remote_file_system=self.watcher.remote(),
         )
         self.stopping = False
+        self._index_inode = -1  # the index file this process has open, once it has
         self.socket_file = socket_path(root)
         self.socket_inode = -1  # set once bound
 
@@ -166,16 +167,29 @@ class DaemonServer:
         """Bring the index up to date with what the watcher saw (and citeman.toml)."""
         changes = self.watcher.drain()
         settings = read_settings(self.root)
-        if settings != self.library.settings:
+        if settings != self.library.settings or not self._same_index_file():
+            # New settings, or the index file was deleted or rebuilt by another cite
+            # (ours would be a deleted file's): start over from the files.
+            self.library.index.close()
             self.library = Library(settings)
-        if "index" not in self.library.__dict__:
-            self.library.index  # noqa: B018 (a first use refreshes from every file)
+            self.warm()
             return
         try:
             self.library.index.refresh(changed=None if changes.rescan else changes.names)
         except BaseException:
             self.watcher.forget(changes)
             raise
+
+    def warm(self) -> None:
+        """Refresh the index from every file (the watcher must be watching already)."""
+        self.library.index  # noqa: B018 (a first use refreshes from every file)
+        self._index_inode = self.library.index.path.stat().st_ino
+
+    def _same_index_file(self) -> bool:
+        try:
+            return self.library.index.path.stat().st_ino == self._index_inode
+        except OSError:
+            return False
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -313,7 +327,7 @@ def serve(root: Path) -> None:
     state_dir.mkdir(parents=True, exist_ok=True)
     with _held(state_dir / LOCK_NAME):
         server = DaemonServer(root)
-        server.library.index  # noqa: B018 (the first full refresh, before anyone connects)
+        server.warm()  # the first full refresh, before anyone connects
         # Bound from inside .citeman: the socket's name is short whatever the library's path.
         os.chdir(state_dir)
         with contextlib.suppress(FileNotFoundError):

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from citeman.errors import QuoteFileError
 from citeman.index.bib_sync import BibState, sync_sources
 from citeman.index.db import (
+    DB_NAME,
     build_cache,
     discard_index_db,
     is_damaged,
@@ -143,6 +144,12 @@ class LibraryIndex:
                 self._state_dir = fallback_state_dir(self.settings.root)
                 self._conn = open_index_db(self._state_dir)
         return self._conn
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (in the user's cache folder when .citeman cannot be written)."""
+        self.connection  # noqa: B018 (opening it decides which folder)
+        return self._state_dir / DB_NAME
 
     def close(self) -> None:
         if self._conn is not None:
