@@ -35,6 +35,7 @@ refused.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -59,8 +60,9 @@ from citeman.errors import (
     UnknownQuoteError,
     UnsafePathError,
 )
+from citeman.frontmatter import read_flat
 from citeman.locators import format_locator, parse_locator
-from citeman.models import Quote
+from citeman.models import Locator, Quote
 from citeman.storage.atomic import atomic_write
 
 QUOTE_SUFFIX = ".md"
@@ -101,7 +103,7 @@ _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 # -- reading ------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """One top-level front-matter key with its lines, verbatim."""
 
@@ -264,6 +266,18 @@ def _last_line(node: yaml.Node) -> int:
 def _parse_document(text: str, path: Path) -> _Document:
     """Split ``text`` into verbatim pieces and parse its front matter (safely)."""
     doc, front = _split_document(text, path)
+    flat = read_flat(front)
+    if flat is not None:  # most files: no need to compose YAML (see citeman.frontmatter)
+        flat_entries = [
+            (_Entry(e.key, "", e.node, e.value, e.first_line + _FIRST_LINE), e.first_line,
+             e.last_line)
+            for e in flat.entries
+        ]
+        doc.entries = {entry.key: entry for entry, _, _ in flat_entries}
+        doc.chunks, doc.spliceable = _cut_front_matter(
+            front, flat_entries, flow=False, starts=flat.line_starts
+        )
+        return doc
     loader = _Loader(front)
     try:
         _check_structure(front, path)
@@ -312,11 +326,18 @@ def _parse_document(text: str, path: Path) -> _Document:
 
 
 def _cut_front_matter(
-    front: str, entries: list[tuple[_Entry, int, int]], *, flow: bool
+    front: str,
+    entries: list[tuple[_Entry, int, int]],
+    *,
+    flow: bool,
+    starts: list[int] | None = None,
 ) -> tuple[list[str | _Entry], bool]:
     """Gaps and entries in order, each entry owning the lines from its key to its
-    value's last line; comments and blank lines between entries are gaps."""
-    starts = [start for start, _, _ in _lines(front)] + [len(front)]
+    value's last line; comments and blank lines between entries are gaps.
+
+    ``starts``: where each line of ``front`` starts, then its length (when known)."""
+    if starts is None:
+        starts = [start for start, _, _ in _lines(front)] + [len(front)]
     overlapping = any(following[1] <= current[2] for current, following in pairwise(entries))
     if flow or overlapping or (entries and entries[-1][2] >= len(starts) - 1):
         return ([front] if front else []), False
@@ -370,6 +391,13 @@ def _tags_of(entry: _Entry, path: Path) -> list[str]:
     raise QuoteFileError("expected a list of tags", path, entry.line, entry.key)
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed_locator(text: str) -> Locator:
+    """:func:`parse_locator`, remembered: a library repeats the same few thousand
+    locators ("p. 45"), and a Locator is frozen, so quotes can share one."""
+    return parse_locator(text)
+
+
 def _field_input(entry: _Entry, path: Path) -> Any:
     """What a known field's entry gives the model (before the model validates it)."""
     if entry.key in _TEXT_FIELDS:
@@ -379,7 +407,7 @@ def _field_input(entry: _Entry, path: Path) -> Any:
         if text is None:
             return None
         try:
-            return parse_locator(text)
+            return _parsed_locator(text)
         except LocatorError as exc:
             raise QuoteFileError(exc.message, path, entry.line, entry.key, exc.hint) from None
     if entry.key == "tags":
@@ -409,35 +437,44 @@ def _original_value(name: str, entry: _Entry | None, path: Path, stem: str) -> A
         return _UNREADABLE
 
 
+def _field_lines(doc: _Document) -> dict[str, int]:
+    """The file line of each field, for error messages (the body's is "text")."""
+    lines = {key: entry.line for key, entry in doc.entries.items()}
+    lines["text"] = doc.body_line
+    return lines
+
+
 def _quote_from_document(doc: _Document, stem: str) -> Quote:
     entries = doc.entries
     fields: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    lines = {key: entry.line for key, entry in entries.items()}
-    lines["text"] = doc.body_line
     for key, entry in entries.items():
         if key in FIELD_ORDER:
-            fields[key] = _field_input(entry, doc.path)
+            value = _field_input(entry, doc.path)
+            if value is not None:
+                fields[key] = value
         else:
             extra[key] = entry.value
-    if fields.get("id") is None:
+    if "id" not in fields:
         fields["id"] = stem
     elif fields["id"] != stem:
         raise QuoteFileError(
             f"the id '{fields['id']}' does not match the file name '{stem}{QUOTE_SUFFIX}'",
-            doc.path, lines.get("id"), "id",
+            doc.path, entries["id"].line, "id",
             hint="rename the file or fix the id; they must agree",
         )
-    fields = {k: v for k, v in fields.items() if v is not None}
-    if not doc.text.strip():
+    text = doc.text
+    if not text.strip():
         raise QuoteFileError(
-            "the quote text is empty", doc.path, lines["text"], "text",
+            "the quote text is empty", doc.path, doc.body_line, "text",
             hint="write the exact words below the closing '---' line",
         )
+    fields["text"] = text
+    fields["extra"] = extra
     try:
-        return Quote.model_validate({**fields, "text": doc.text, "extra": extra})
+        return Quote.model_validate(fields)
     except ValidationError as exc:
-        error = _validation_error(exc, doc.path, lines)
+        error = _validation_error(exc, doc.path, _field_lines(doc))
         if error.field == "id" and "id" not in entries:
             error.hint = f"rename the file: its name ('{stem}') is the quote's id"
         raise error from None
