@@ -237,3 +237,23 @@ def test_a_writer_clears_temp_files_a_killed_writer_left(library_dir: Path) -> N
     assert not (library_dir / ".citeman" / "writing").exists()
     assert hidden_note.read_text() == "mine"
     assert (quotes / "w.md").is_file()
+
+
+def test_new_files_follow_the_umask_and_rewrites_keep_their_mode(tmp_path: Path) -> None:
+    target = tmp_path / "private.md"
+    previous = os.umask(0o077)
+    try:
+        atomic_write(target, b"mine")
+    finally:
+        os.umask(previous)
+    assert target.stat().st_mode & 0o777 == 0o600  # mkstemp's 0600 would pass too: see next
+    shared = tmp_path / "shared.md"
+    previous = os.umask(0o002)
+    try:
+        atomic_write(shared, b"ours")
+    finally:
+        os.umask(previous)
+    assert shared.stat().st_mode & 0o777 == 0o664
+    os.chmod(shared, 0o640)
+    atomic_write(shared, b"ours, edited")
+    assert shared.stat().st_mode & 0o777 == 0o640

@@ -173,13 +173,18 @@ def test_server_declines_when_its_code_changed_or_for_another_library(
 
 def test_server_restores_its_own_folder_and_environment(server: Any) -> None:
     before_cwd, before_env = os.getcwd(), dict(os.environ)
+    before_umask = os.umask(0o022)
+    os.umask(before_umask)
     answer = server.handle({
-        "run": ["find", "flinch", "--ids"], "root": str(server.root),
-        "cwd": str(server.root / "quotes"), "env": {"ONLY_THIS": "1"}, "stdin": None,
+        "run": ["add", "Private words.", "--source", "kotkin2014paradoxes", "--id", "mine"],
+        "root": str(server.root), "cwd": str(server.root / "quotes"),
+        "env": {"ONLY_THIS": "1"}, "stdin": None, "umask": 0o077,
         "stdout_tty": True, "stderr_tty": True,
     })
-    assert answer["stdout"] == "paradox\n"
-    assert (os.getcwd(), dict(os.environ)) == (before_cwd, before_env)
+    assert answer["exit"] == 0, answer["stderr"]
+    assert (server.root / "quotes" / "mine.md").stat().st_mode & 0o777 == 0o600  # its umask
+    after_umask = os.umask(before_umask)
+    assert (os.getcwd(), dict(os.environ), after_umask) == (before_cwd, before_env, before_umask)
 
 
 # -- the real process, through the installed cite ----------------------------------------

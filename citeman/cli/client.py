@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from citeman.cli.argv import library_option, requested_command
 from citeman.locate import CONFIG_NAME, STATE_DIR_NAME, library_root
+from citeman.storage import current_umask
 
 if TYPE_CHECKING:
     import subprocess
@@ -173,6 +174,7 @@ def _request(args: list[str], cwd: Path, root: Path, stdin: str | None) -> dict[
         "cwd": str(cwd),
         "env": env,
         "stdin": stdin,
+        "umask": current_umask(),
         "stdout_tty": sys.stdout.isatty(),
         "stderr_tty": sys.stderr.isatty(),
     }

@@ -258,11 +258,13 @@ def _exit_code(code: object) -> int:
 
 @contextlib.contextmanager
 def _as_client(request: dict[str, Any], stdout: _Capture, stderr: _Capture) -> Iterator[None]:
-    """Run the block in the client's folder and environment, with its input and output."""
+    """Run the block in the client's folder, environment and umask, with its input and
+    output."""
     saved_environ = dict(os.environ)
     saved_stdin = sys.stdin
     here = os.getcwd()
     os.chdir(request["cwd"])
+    saved_umask = os.umask(request.get("umask", 0o022))
     try:
         os.environ.clear()
         os.environ.update(request["env"])
@@ -273,6 +275,7 @@ def _as_client(request: dict[str, Any], stdout: _Capture, stderr: _Capture) -> I
         sys.stdin = saved_stdin
         os.environ.clear()
         os.environ.update(saved_environ)
+        os.umask(saved_umask)
         os.chdir(here)
 
 

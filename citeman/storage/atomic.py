@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from citeman.errors import InvalidInputError, LockTimeoutError
+from citeman.storage import current_umask
 
 TEMP_MARKER = ".citeman-tmp-"
 #: A temporary file older than this belongs to a dead writer.
@@ -71,7 +72,7 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
             with contextlib.suppress(OSError):
                 os.chmod(tmp, path.stat().st_mode & 0o7777)
         else:
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, 0o666 & ~current_umask())  # as open() would have made it (mkstemp: 0600)
         if exclusive:
             # link() fails if the target exists: no window between check and write.
             os.link(tmp, path)
