@@ -239,21 +239,17 @@ def test_a_writer_clears_temp_files_a_killed_writer_left(library_dir: Path) -> N
     assert (quotes / "w.md").is_file()
 
 
+def _written_under(umask: int, path: Path) -> int:
+    previous = os.umask(umask)
+    try:
+        atomic_write(path, b"words")
+    finally:
+        os.umask(previous)
+    return path.stat().st_mode & 0o777
+
+
 def test_new_files_follow_the_umask_and_rewrites_keep_their_mode(tmp_path: Path) -> None:
-    target = tmp_path / "private.md"
-    previous = os.umask(0o077)
-    try:
-        atomic_write(target, b"mine")
-    finally:
-        os.umask(previous)
-    assert target.stat().st_mode & 0o777 == 0o600  # mkstemp's 0600 would pass too: see next
-    shared = tmp_path / "shared.md"
-    previous = os.umask(0o002)
-    try:
-        atomic_write(shared, b"ours")
-    finally:
-        os.umask(previous)
-    assert shared.stat().st_mode & 0o777 == 0o664
-    os.chmod(shared, 0o640)
-    atomic_write(shared, b"ours, edited")
-    assert shared.stat().st_mode & 0o777 == 0o640
+    assert _written_under(0o077, tmp_path / "private.md") == 0o600
+    assert _written_under(0o002, tmp_path / "shared.md") == 0o664
+    os.chmod(tmp_path / "shared.md", 0o640)
+    assert _written_under(0o022, tmp_path / "shared.md") == 0o640

@@ -75,17 +75,27 @@ def connect(path: Path, timeout: float = CONNECT_TIMEOUT) -> socket.socket:
     return sock
 
 
-def exchange(sock: socket.socket, message: dict[str, Any]) -> dict[str, Any]:
-    """Send one JSON message, read one back (each ends with the end of its stream)."""
+def send(sock: socket.socket, message: dict[str, Any]) -> None:
+    """One message: a JSON object, ended by the end of the stream (the sender's shutdown)."""
     sock.sendall(json.dumps(message).encode("utf-8"))
     sock.shutdown(socket.SHUT_WR)
+
+
+def receive(sock: socket.socket) -> dict[str, Any]:
+    """The message the other side sent (ValueError when it is not a JSON object)."""
     chunks = []
     while chunk := sock.recv(1 << 16):
         chunks.append(chunk)
-    answer = json.loads(b"".join(chunks))
-    if not isinstance(answer, dict):
+    message = json.loads(b"".join(chunks))
+    if not isinstance(message, dict):
         raise ValueError("not a JSON object")
-    return answer
+    return message
+
+
+def exchange(sock: socket.socket, message: dict[str, Any]) -> dict[str, Any]:
+    """Send one message and read the answer."""
+    send(sock, message)
+    return receive(sock)
 
 
 def run_in_daemon(args: list[str]) -> int | None:

@@ -52,7 +52,16 @@ from pydantic import BaseModel
 from citeman import __version__
 from citeman.cli.app import make_app
 from citeman.cli.argv import requested_command
-from citeman.cli.client import LOG_NAME, SOCKET_NAME, connect, exchange, socket_path, spawn_daemon
+from citeman.cli.client import (
+    LOG_NAME,
+    SOCKET_NAME,
+    connect,
+    exchange,
+    receive,
+    send,
+    socket_path,
+    spawn_daemon,
+)
 from citeman.cli.context import CliState, report_error
 from citeman.code_version import code_fingerprint
 from citeman.errors import CitemanError, DaemonUnavailableError
@@ -232,9 +241,7 @@ class DaemonServer:
         connection, _ = listener.accept()
         with connection:
             try:
-                request = _read_message(connection)
-                answer = self.handle(request)
-                connection.sendall(_encode(answer))
+                send(connection, self.handle(receive(connection)))
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 # A client that went away or sent nonsense: its problem, not the library's.
                 _log(f"dropped a request: {exc!r}")
@@ -277,24 +284,6 @@ def _as_client(request: dict[str, Any], stdout: _Capture, stderr: _Capture) -> I
         os.environ.update(saved_environ)
         os.umask(saved_umask)
         os.chdir(here)
-
-
-def _read_message(connection: socket.socket) -> dict[str, Any]:
-    import json
-
-    chunks = []
-    while chunk := connection.recv(1 << 16):
-        chunks.append(chunk)
-    message = json.loads(b"".join(chunks))
-    if not isinstance(message, dict):
-        raise ValueError("not a JSON object")
-    return message
-
-
-def _encode(message: dict[str, Any]) -> bytes:
-    import json
-
-    return json.dumps(message).encode("utf-8")
 
 
 def _still_ours(path: Path, inode: int) -> bool:
