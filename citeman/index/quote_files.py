@@ -20,6 +20,7 @@ and hashes it once more (the trick git uses for its index).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -31,10 +32,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
+from typing import NamedTuple
 
 from citeman.errors import QuoteFileError
 from citeman.index.text import fold, fold_locator
-from citeman.models import Quote
+from citeman.models import Locator, Quote
 
 QUOTE_SUFFIX = ".md"
 
@@ -215,14 +217,14 @@ def settled(size: int, mtime_ns: int, scan_ns: int) -> tuple[int, int]:
     return (size, -1) if mtime_ns >= scan_ns - RACY_NS else (size, mtime_ns)
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteRow:
+class QuoteRow(NamedTuple):
     """What the index stores of one readable quote, apart from what it borrows
     from the sources it cites (see :class:`QuoteRowWriter`).
 
     Built where the file is read, in a worker process during a large build: the
     JSON and folded forms cost more than the insert, and these plain strings
-    cross the process boundary far cheaper than a pickled :class:`Quote`.
+    cross the process boundary far cheaper than a pickled :class:`Quote` (a
+    named tuple pickles as a tuple: the main process unpickles 100,000 of them).
     """
 
     id: str
@@ -241,32 +243,36 @@ class QuoteRow:
     @classmethod
     def of(cls, quote: Quote) -> QuoteRow:
         locator = quote.locator or quote.quoted_in_locator
-        locator_value: str | None = None
-        locator_text: str | None = None
-        if locator is not None:
-            from citeman.locators import format_locator
-
-            locator_value = fold_locator(locator.value)
-            locator_text = fold_locator(format_locator(locator))
-        found = _YEAR.search(quote.date or "")
+        locator_value, locator_text = (
+            _folded_locator(locator) if locator is not None else (None, None)
+        )
+        found = _YEAR.search(quote.date) if quote.date else None
         return cls(
-            id=quote.id,
-            data=quote.model_dump_json(),
-            source=quote.source,
-            quoted_in=quote.quoted_in,
-            dated=int(found.group(1)) if found else None,
-            locator_value=locator_value,
-            locator_text=locator_text,
-            tags=tuple(quote.tags),
-            folded_tags=tuple(fold(tag) for tag in quote.tags),
-            text=quote.text,
-            note=quote.note or "",
-            speaker=quote.speaker or "",
+            quote.id,
+            quote.model_dump_json(),
+            quote.source,
+            quote.quoted_in,
+            int(found.group(1)) if found else None,
+            locator_value,
+            locator_text,
+            tuple(quote.tags),
+            tuple(fold(tag) for tag in quote.tags),
+            quote.text,
+            quote.note or "",
+            quote.speaker or "",
         )
 
 
-@dataclass(frozen=True)
-class ReadFile:
+@functools.lru_cache(maxsize=4096)
+def _folded_locator(locator: Locator) -> tuple[str, str]:
+    """(value, canonical text) as ``locator:`` compares them; a library repeats the
+    same few thousand locators, and a Locator is frozen (hashable)."""
+    from citeman.locators import format_locator
+
+    return fold_locator(locator.value), fold_locator(format_locator(locator))
+
+
+class ReadFile(NamedTuple):
     """One quote file as read: its stat and hash, and the quote's row or the error.
 
     ``unchanged``: the bytes hash as the index has them (nothing parsed);
