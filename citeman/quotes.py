@@ -93,6 +93,8 @@ _LOCATOR_FIELDS = frozenset({"locator", "quoted_in_locator"})
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML counts these as line breaks; front-matter lines must be split the same way.
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+_MARKER_LINE = re.compile(r"^---[ \t]*$", re.MULTILINE)  # where "\n" alone ends lines
 _STR_TAG = "tag:yaml.org,2002:str"
 _VALUE_TAG = "tag:yaml.org,2002:value"
 _TYPED_TAGS = (_STR_TAG, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
@@ -178,18 +180,27 @@ def _split_document(text: str, path: Path) -> tuple[_Document, str]:
         )
     newline = "\r\n" if text[first[1] : first[2]] == "\r\n" else "\n"
     front_start = first[2]
-    for start, content_end, end in lines:
-        if start - front_start > MAX_FRONT_MATTER_CHARS:
-            break
-        if _is_marker(text[start:content_end]):
-            doc = _Document(
-                path=path,
-                newline=newline,
-                head=text[:front_start],
-                closing=text[start:end],
-                body=text[end:],
-            )
-            return doc, text[front_start:start]
+    if _OTHER_BREAKS.search(text) is None:
+        # Only "\n" ends lines: one search finds the closing line (most files).
+        found = _MARKER_LINE.search(text, front_start)
+        limit = front_start + MAX_FRONT_MATTER_CHARS
+        closing = [] if found is None or found.start() > limit else [
+            (found.start(), found.end() + (found.end() < len(text)))
+        ]
+    else:
+        closing = []
+        for start, content_end, end in lines:
+            if start - front_start > MAX_FRONT_MATTER_CHARS:
+                break
+            if _is_marker(text[start:content_end]):
+                closing = [(start, end)]
+                break
+    for start, end in closing:
+        doc = _Document(
+            path=path, newline=newline, head=text[:front_start], closing=text[start:end],
+            body=text[end:],
+        )
+        return doc, text[front_start:start]
     raise QuoteFileError(
         "the front matter has no closing '---' line"
         + (" in its first 64 KiB" if len(text) - front_start > MAX_FRONT_MATTER_CHARS else ""),
