@@ -324,13 +324,19 @@ def read_quote_file_record(path: Path, known_digest: str | None = None) -> ReadF
     return ReadFile(path.name, stat.st_size, stat.st_mtime_ns, digest, row, problem)
 
 
-def _read_chunk(jobs: list[tuple[Path, str | None]]) -> list[ReadFile]:
-    return [read_quote_file_record(path, digest) for path, digest in jobs]
+#: (file name, the digest the index has or None) of each file to read.
+_Jobs = list[tuple[str, str | None]]
 
 
-def _read_here(jobs: list[tuple[Path, str | None]], report: ReadProgress) -> Iterator[ReadFile]:
-    for done, (path, digest) in enumerate(jobs, start=1):
-        yield read_quote_file_record(path, digest)
+def _read_chunk(quotes_dir: Path, jobs: _Jobs) -> list[ReadFile]:
+    # The paths are made here, in the worker: 100,000 Path objects cost the main
+    # process about half a second, and pickle larger than the names.
+    return [read_quote_file_record(quotes_dir / name, digest) for name, digest in jobs]
+
+
+def _read_here(quotes_dir: Path, jobs: _Jobs, report: ReadProgress) -> Iterator[ReadFile]:
+    for done, (name, digest) in enumerate(jobs, start=1):
+        yield read_quote_file_record(quotes_dir / name, digest)
         if done % _CHUNK == 0:
             report(done, len(jobs))
 
@@ -360,17 +366,20 @@ def read_quote_files(
     the bulk of the work and the processes share nothing. They start on entering
     the block, so they parse while the caller does other work (library.bib).
     """
-    jobs = [(quotes_dir / name, known_digests.get(name)) for name in names]
+    jobs = [(name, known_digests.get(name)) for name in names]
     total = len(jobs)
     workers = min(os.cpu_count() or 1, 8)
     if total < PARALLEL_MIN_FILES or workers < 2:
-        yield _read_here(jobs, report)
+        yield _read_here(quotes_dir, jobs, report)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(max_workers=workers)
     try:
-        chunks = [pool.submit(_read_chunk, jobs[i : i + _CHUNK]) for i in range(0, total, _CHUNK)]
+        chunks = [
+            pool.submit(_read_chunk, quotes_dir, jobs[i : i + _CHUNK])
+            for i in range(0, total, _CHUNK)
+        ]
         yield _collect(chunks, total, report)
     finally:
         pool.shutdown(cancel_futures=True)
@@ -535,18 +544,21 @@ def rows_citing(
     every row, and their JSON is not worth reading back)."""
     rowids: set[int] = set()
     keys = list(keys)
-    for start in range(0, len(keys), 500):
-        batch = keys[start : start + 500]
-        marks = ",".join("?" * len(batch))
-        rowids.update(
-            rowid
-            for (rowid,) in conn.execute(
-                f"SELECT rowid FROM quote_files WHERE data IS NOT NULL"
-                f" AND (source IN ({marks}) OR quoted_in IN ({marks}))",
-                batch + batch,
+    # Only rows with data have a source or quoted_in, so each query is answered from
+    # its column's index alone (a first build asks about every key: with the data
+    # column in the condition that read all 100,000 rows, 1.2 s).
+    for column in ("source", "quoted_in"):
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            rowids.update(
+                rowid
+                for (rowid,) in conn.execute(
+                    f"SELECT rowid FROM quote_files WHERE {column} IN"
+                    f" ({','.join('?' * len(batch))})",
+                    batch,
+                )
+                if rowid not in skip
             )
-            if rowid not in skip
-        )
     return [
         conn.execute(
             "SELECT rowid, name, digest, data FROM quote_files WHERE rowid = ?", (rowid,)
