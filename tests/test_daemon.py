@@ -306,3 +306,14 @@ def test_daemon_true_in_citeman_toml_starts_it_on_the_first_command(
     status = json.loads(run_cite("daemon", "status", "--json", cwd=root).stdout)["status"]
     assert status["requests"] >= 1  # the second find ran in it
     assert run_cite("daemon", "stop", cwd=root).returncode == 0
+
+
+def test_a_library_whose_state_folder_cannot_be_written_gets_a_clear_error(
+    example_library: Path,
+) -> None:
+    (example_library / ".citeman").write_text("not a folder")  # as unwritable as it gets
+    started = run_cite("daemon", "start", cwd=example_library)
+    assert started.returncode == 10
+    assert "cannot start the resident process" in started.stderr
+    found = run_cite("find", "riddle", "--ids", cwd=example_library)  # cite still works
+    assert (found.returncode, found.stdout) == (0, "churchill-riddle\n")

@@ -375,7 +375,13 @@ def start_daemon(library: Library) -> DaemonStatus:
         return running
     library.index  # noqa: B018 (refreshes, with the caller's progress bar)
     log_path = library.settings.state_dir / LOG_NAME
-    process = spawn_daemon(library.root)
+    try:
+        process = spawn_daemon(library.root)
+    except OSError as exc:  # .citeman cannot be written (read-only media): no socket either
+        raise DaemonUnavailableError(
+            f"cannot start the resident process: {exc}",
+            "it needs to write .citeman/ in the library folder",
+        ) from None
     deadline = time.monotonic() + _START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         status = daemon_status(library.root)
