@@ -138,7 +138,8 @@ def check_library(library: Library) -> CheckReport:
             Finding(
                 severity="error",
                 kind="invalid-quote",
-                message=bad.message,
+                # The finding carries file and line itself: the message without them.
+                message=(f"{bad.field}: " if bad.field else "") + bad.problem,
                 file=bad.file,
                 line=bad.line,
             )

@@ -317,7 +317,7 @@ def _parse_document(text: str, path: Path) -> _Document:
                     if value_node.tag == _VALUE_TAG
                     else loader.construct_object(value_node, deep=True)
                 )
-            except yaml.YAMLError as exc:
+            except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date like 2026-02-30
                 problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
                 raise QuoteFileError(f"cannot read the value: {problem}", path, line, key) \
                     from None

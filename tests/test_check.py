@@ -71,6 +71,18 @@ def test_invalid_quote_file(library_dir: Path) -> None:
     write_quote(library_dir, "bad", "Words.", tags="{unclosed: [")
     found = kinds(library_dir)["invalid-quote"]
     assert len(found) == 1 and "bad.md" in found[0]
+    assert found[0].count("bad.md") == 1  # the place once, not again inside the message
+
+
+def test_an_impossible_date_is_an_invalid_quote_not_a_crash(library_dir: Path) -> None:
+    (library_dir / "quotes" / "feb.md").write_text(
+        "---\nsource: kotkin2014paradoxes\nadded: 2026-02-30\n---\nWords.\n", encoding="utf-8"
+    )
+    [found] = kinds(library_dir)["invalid-quote"]
+    assert found == (
+        f"{library_dir / 'quotes' / 'feb.md'}:3: added: cannot read the value:"
+        " day is out of range for month"
+    )
 
 
 def test_locator_outside_page_range(library_dir: Path) -> None:
