@@ -95,13 +95,13 @@ class Library:
         if from_env:
             return cls.open(from_env)
         here = cwd or Path.cwd()
-        root = find_library_root(here)
-        if root is None:
+        found = find_library_root(here)
+        if found is None:
             raise LibraryNotFoundError(
                 f"no {BIB_NAME} in {here} or any folder above it",
                 "run `cite init` to start a library here, or pass --library DIR",
             )
-        return cls(read_settings(root))
+        return cls(read_settings(Path(found)))
 
     @classmethod
     def init(cls, root: Path | str) -> Library:

@@ -1,13 +1,13 @@
 """Where a library is: the names citeman gives its files, and how a folder is found.
 
-Standard library only: the ``cite`` client (:mod:`citeman.cli.client`) finds
-the library and its resident process with this before anything heavy loads.
+A few standard modules only (os, not pathlib): the ``cite`` client
+(:mod:`citeman.cli.client`) finds the library and its resident process with
+this before anything heavy loads.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 BIB_NAME = "library.bib"
 CONFIG_NAME = "citeman.toml"
@@ -17,16 +17,19 @@ STATE_DIR_NAME = ".citeman"
 LIBRARY_ENV = "CITEMAN_LIBRARY"
 
 
-def find_library_root(start: Path) -> Path | None:
+def find_library_root(start: str | os.PathLike[str]) -> str | None:
     """The nearest folder at or above ``start`` that holds library.bib."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / BIB_NAME).is_file():
+    folder = os.path.realpath(start)
+    while True:
+        if os.path.isfile(os.path.join(folder, BIB_NAME)):
             return folder
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def library_root(explicit: str | Path | None, cwd: Path) -> Path | None:
+def library_root(explicit: str | None, cwd: str) -> str | None:
     """The folder ``Library.discover`` would open, or None where it would fail.
 
     ``explicit`` (the --library option), else $CITEMAN_LIBRARY, else the nearest
@@ -34,6 +37,6 @@ def library_root(explicit: str | Path | None, cwd: Path) -> Path | None:
     """
     chosen = explicit if explicit is not None else os.environ.get(LIBRARY_ENV) or None
     if chosen is not None:
-        root = (cwd / Path(chosen).expanduser()).resolve()
-        return root if (root / BIB_NAME).is_file() else None
+        root = os.path.realpath(os.path.join(cwd, os.path.expanduser(chosen)))
+        return root if os.path.isfile(os.path.join(root, BIB_NAME)) else None
     return find_library_root(cwd)

@@ -3,7 +3,8 @@
 ``cite daemon start`` leaves a process per library that keeps the index fresh
 from file-system events and has every module loaded (:mod:`citeman.cli.server`).
 A ``cite`` command in that library then costs the interpreter's start, this
-module (standard library only: no typer, pydantic or rich), one round trip
+module (a few standard modules: no typer, pydantic or rich, nor pathlib, typing
+or socket's enums, which would double its start), one round trip
 over ``.citeman/daemon.sock``, and the command itself in the warm process: at
 100,000 quotes that is the difference between a stat of every quote file plus
 half a second of imports and a few milliseconds.
@@ -20,21 +21,21 @@ process starts one in the background for the commands after it.
 
 from __future__ import annotations
 
+import _socket  # socket's C core: the socket module adds 8 ms of imports to every command
 import io
 import json
 import os
-import socket
 import sys
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from citeman.cli.argv import library_option, requested_command
 from citeman.locate import CONFIG_NAME, STATE_DIR_NAME, library_root
 from citeman.storage import current_umask
 
+TYPE_CHECKING = False  # typing itself costs this path 8 ms
 if TYPE_CHECKING:
     import subprocess
+    from typing import Any
 
 SOCKET_NAME = "daemon.sock"
 LOG_NAME = "daemon.log"
@@ -49,22 +50,22 @@ CONNECT_TIMEOUT = 2.0
 _MAX_SOCKET_PATH = 100
 
 
-def socket_path(root: Path) -> Path:
-    return root / STATE_DIR_NAME / SOCKET_NAME
+def socket_path(root: str) -> str:
+    return os.path.join(root, STATE_DIR_NAME, SOCKET_NAME)
 
 
-def connect(path: Path, timeout: float = CONNECT_TIMEOUT) -> socket.socket:
-    """A connection to the socket at ``path`` (OSError when nobody listens)."""
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+def connect(path: str, timeout: float = CONNECT_TIMEOUT) -> _socket.socket:
+    """A connection to the socket at ``path`` (OSError when nobody listens); close it."""
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     sock.settimeout(timeout)
     try:
         if len(os.fsencode(path)) <= _MAX_SOCKET_PATH:
-            sock.connect(os.fsdecode(path))
+            sock.connect(path)
         else:
             here = os.open(".", os.O_RDONLY)
             try:
-                os.chdir(path.parent)
-                sock.connect(path.name)
+                os.chdir(os.path.dirname(path))
+                sock.connect(os.path.basename(path))
             finally:
                 os.fchdir(here)
                 os.close(here)
@@ -75,13 +76,13 @@ def connect(path: Path, timeout: float = CONNECT_TIMEOUT) -> socket.socket:
     return sock
 
 
-def send(sock: socket.socket, message: dict[str, Any]) -> None:
+def send(sock: _socket.socket, message: dict[str, Any]) -> None:
     """One message: a JSON object, ended by the end of the stream (the sender's shutdown)."""
     sock.sendall(json.dumps(message).encode("utf-8"))
-    sock.shutdown(socket.SHUT_WR)
+    sock.shutdown(_socket.SHUT_WR)
 
 
-def receive(sock: socket.socket) -> dict[str, Any]:
+def receive(sock: _socket.socket) -> dict[str, Any]:
     """The message the other side sent (ValueError when it is not a JSON object)."""
     chunks = []
     while chunk := sock.recv(1 << 16):
@@ -92,10 +93,14 @@ def receive(sock: socket.socket) -> dict[str, Any]:
     return message
 
 
-def exchange(sock: socket.socket, message: dict[str, Any]) -> dict[str, Any]:
-    """Send one message and read the answer."""
-    send(sock, message)
-    return receive(sock)
+def exchange(path: str, message: dict[str, Any]) -> dict[str, Any]:
+    """Send one message to the socket at ``path`` and read the answer."""
+    sock = connect(path)
+    try:
+        send(sock, message)
+        return receive(sock)
+    finally:
+        sock.close()
 
 
 def run_in_daemon(args: list[str]) -> int | None:
@@ -106,11 +111,11 @@ def run_in_daemon(args: list[str]) -> int | None:
     if "-h" in args or "--help" in args:
         return None  # help is drawn for this terminal; and it is no library's business
     try:
-        cwd = Path.cwd()
+        cwd = os.getcwd()
         root = library_root(library_option(args), cwd)
         if root is None:
             return None
-        if not socket_path(root).exists():
+        if not os.path.exists(socket_path(root)):
             if wants_daemon(root) and not _spawned_lately(root):
                 spawn_daemon(root)  # ready for the next command; this one runs here
             return None
@@ -118,8 +123,7 @@ def run_in_daemon(args: list[str]) -> int | None:
         return None
     stdin = sys.stdin.read() if "-" in args and sys.stdin is not None else None
     try:
-        with connect(socket_path(root)) as sock:
-            answer = exchange(sock, _request(args, cwd, root, stdin))
+        answer = exchange(socket_path(root), _request(args, cwd, root, stdin))
     except (OSError, ValueError):
         answer = {}  # no process, a stale socket, a process that died mid-answer
     if "exit" not in answer:  # not run there (or declined: its code changed, say)
@@ -133,39 +137,41 @@ def run_in_daemon(args: list[str]) -> int | None:
     return int(answer["exit"])
 
 
-def wants_daemon(root: Path) -> bool:
+def wants_daemon(root: str) -> bool:
     """Whether citeman.toml says ``daemon = true`` (start it on the first command)."""
-    config = root / CONFIG_NAME
-    if not sys.platform.startswith("linux") or not config.is_file():
+    config = os.path.join(root, CONFIG_NAME)
+    if not sys.platform.startswith("linux") or not os.path.isfile(config):
         return False
     import tomllib
 
     try:
-        return tomllib.loads(config.read_text(encoding="utf-8")).get("daemon") is True
+        with open(config, encoding="utf-8") as handle:
+            return tomllib.loads(handle.read()).get("daemon") is True
     except ValueError:  # not TOML, not UTF-8: the command run here will say so
         return False
 
 
-def _spawned_lately(root: Path) -> bool:
+def _spawned_lately(root: str) -> bool:
     """Whether a process was started in the last minute (one that cannot start, on a
     system out of inotify instances say, is not started again by every command)."""
     try:
-        started = (root / STATE_DIR_NAME / SPAWNED_NAME).stat().st_mtime
+        started = os.stat(os.path.join(root, STATE_DIR_NAME, SPAWNED_NAME)).st_mtime
     except OSError:
         return False
     return time.time() - started < RESPAWN_AFTER_SECONDS
 
 
-def spawn_daemon(root: Path) -> subprocess.Popen[bytes]:
+def spawn_daemon(root: str) -> subprocess.Popen[bytes]:
     """Start the library's resident process in the background (it logs to .citeman/)."""
     import subprocess  # not on the way of a command the process answers
 
-    state_dir = root / STATE_DIR_NAME
-    state_dir.mkdir(exist_ok=True)
-    (state_dir / SPAWNED_NAME).touch()
-    with open(state_dir / LOG_NAME, "ab") as log:
+    state_dir = os.path.join(root, STATE_DIR_NAME)
+    os.makedirs(state_dir, exist_ok=True)
+    with open(os.path.join(state_dir, SPAWNED_NAME), "wb"):
+        pass  # its time is when the last one was started
+    with open(os.path.join(state_dir, LOG_NAME), "ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "citeman.cli.server", str(root)],
+            [sys.executable, "-m", "citeman.cli.server", root],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -174,14 +180,14 @@ def spawn_daemon(root: Path) -> subprocess.Popen[bytes]:
         )
 
 
-def _request(args: list[str], cwd: Path, root: Path, stdin: str | None) -> dict[str, Any]:
+def _request(args: list[str], cwd: str, root: str, stdin: str | None) -> dict[str, Any]:
     env = dict(os.environ)
     if "COLUMNS" not in env and (size := _terminal_size()) is not None:
         env["COLUMNS"], env["LINES"] = str(size.columns), str(size.lines)
     return {
         "run": args,
-        "root": str(root),
-        "cwd": str(cwd),
+        "root": root,
+        "cwd": cwd,
         "env": env,
         "stdin": stdin,
         "umask": current_umask(),

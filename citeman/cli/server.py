@@ -55,7 +55,6 @@ from citeman.cli.argv import requested_command
 from citeman.cli.client import (
     LOG_NAME,
     SOCKET_NAME,
-    connect,
     exchange,
     receive,
     send,
@@ -120,7 +119,7 @@ class DaemonServer:
         )
         self.stopping = False
         self._index_inode = -1  # the index file this process has open, once it has
-        self.socket_file = socket_path(root)
+        self.socket_file = Path(socket_path(str(root)))
         self.socket_inode = -1  # set once bound
 
     # -- requests --------------------------------------------------------------------
@@ -345,15 +344,14 @@ def serve(root: Path) -> None:
 
 def daemon_status(root: Path) -> DaemonStatus | None:
     """The status of the library's resident process, or None when none answers."""
-    path = socket_path(root)
+    path = socket_path(str(root))
     try:
-        with connect(path) as sock:
-            answer = exchange(sock, {"control": "status"})
+        answer = exchange(path, {"control": "status"})
     except (OSError, ValueError):
         return None
     if "declined" in answer:  # running older code: it is on its way out
         deadline = time.monotonic() + _STOP_TIMEOUT_SECONDS
-        while path.exists() and time.monotonic() < deadline:
+        while os.path.exists(path) and time.monotonic() < deadline:
             time.sleep(0.01)
         return None
     return DaemonStatus.model_validate(answer)
@@ -376,7 +374,7 @@ def start_daemon(library: Library) -> DaemonStatus:
     library.index  # noqa: B018 (refreshes, with the caller's progress bar)
     log_path = library.settings.state_dir / LOG_NAME
     try:
-        process = spawn_daemon(library.root)
+        process = spawn_daemon(str(library.root))
     except OSError as exc:  # .citeman cannot be written (read-only media): no socket either
         raise DaemonUnavailableError(
             f"cannot start the resident process: {exc}",
@@ -402,14 +400,14 @@ def start_daemon(library: Library) -> DaemonStatus:
 
 def stop_daemon(root: Path, timeout: float = _STOP_TIMEOUT_SECONDS) -> int | None:
     """Stop the library's resident process; its pid, or None when none was running."""
+    path = socket_path(str(root))
     try:
-        with connect(socket_path(root)) as sock:
-            answer = exchange(sock, {"control": "stop"})
+        answer = exchange(path, {"control": "stop"})
     except (OSError, ValueError):
         return None
     pid = int(answer["stopped"])
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and socket_path(root).exists():
+    while time.monotonic() < deadline and os.path.exists(path):
         time.sleep(0.01)
     return pid
 
