@@ -403,6 +403,48 @@ def test_refresh_of_written_files_looks_only_at_them(index: LibraryIndex) -> Non
     assert index.quote_ids() == ["paradox", "riddle"]
 
 
+def _noted(index: LibraryIndex) -> list[tuple[str, int]]:
+    rows = index.connection.execute("SELECT name, size FROM quote_file_changes ORDER BY name")
+    return [(name, size) for name, size in rows]
+
+
+def test_a_refresh_of_named_files_notes_them_beside_the_snapshot(index: LibraryIndex) -> None:
+    index.refresh()
+    snapshot = index.connection.execute(
+        "SELECT value FROM meta WHERE name = 'quote_files'"
+    ).fetchone()[0]
+    write_quote(index.settings.root, "mine", "Words this process wrote.")
+    (index.settings.quotes_dir / "riddle.md").unlink()
+    stats = index.refresh(changed=["mine.md", "riddle.md"])
+    assert (stats.quotes_indexed, stats.quotes_removed) == (1, 1)
+    assert [name for name, _ in _noted(index)] == ["mine.md", "riddle.md"]
+    assert dict(_noted(index))["riddle.md"] == -1  # gone
+    assert index.connection.execute(
+        "SELECT value FROM meta WHERE name = 'quote_files'"
+    ).fetchone()[0] == snapshot  # not rewritten
+    # The next full refresh reads nothing again and folds the notes into the snapshot.
+    stats = index.refresh()
+    assert (stats.quotes_indexed, stats.quotes_removed) == (0, 0)
+    assert _noted(index) == []
+    assert index.quote_ids() == ["mine", "paradox"]
+
+
+def test_notes_are_folded_into_the_snapshot_past_a_bound(
+    index: LibraryIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import citeman.index
+
+    monkeypatch.setattr(citeman.index, "MAX_SNAPSHOT_CHANGES", 2)
+    index.refresh()
+    for n in range(3):
+        write_quote(index.settings.root, f"new{n}", f"Words number {n}.")
+        index.refresh(changed=[f"new{n}.md"])
+    assert len(_noted(index)) <= 2
+    stats = index.refresh()  # nothing left unaccounted for
+    assert (stats.quotes_indexed, stats.quotes_removed) == (0, 0)
+    assert index.quote_ids() == ["new0", "new1", "new2", "paradox", "riddle"]
+
+
 def test_refresh_of_written_files_without_a_snapshot_looks_at_all(index: LibraryIndex) -> None:
     stats = index.refresh(changed=["riddle.md"])
     assert stats.rebuilt and stats.quotes_indexed == 2

@@ -29,7 +29,7 @@ import citeman
 from citeman.errors import LockTimeoutError
 
 #: Bump when the tables or what is stored in them change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: A cache written by another schema or another citeman version is rebuilt.
 SCHEMA_STAMP = f"{SCHEMA_VERSION}:{citeman.__version__}"
 DB_NAME = "index.sqlite"
@@ -52,6 +52,11 @@ CREATE TABLE sources (
     year INTEGER
 );
 CREATE TABLE bib_problems (ord INTEGER PRIMARY KEY, data BLOB NOT NULL);
+-- Entries of the quote-file snapshot (meta 'quote_files') changed since it was written;
+-- size -1: the file is gone. See LibraryIndex._refresh.
+CREATE TABLE quote_file_changes (
+    name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE quote_files (
     rowid INTEGER PRIMARY KEY,       -- also the rowid of quotes_fts
     name TEXT NOT NULL UNIQUE,       -- file name in quotes/

@@ -191,10 +191,10 @@ def scan_quote_dir(quotes_dir: Path) -> Snapshot:
 
 def restat(
     snapshot: Snapshot, quotes_dir: Path, names: Collection[str]
-) -> tuple[Snapshot, list[str], list[str]]:
-    """``snapshot`` with only the files ``names`` looked at again, and which of them
-    changed and which are gone (what :meth:`Snapshot.changed_since` would say, without
-    comparing every entry)."""
+) -> tuple[dict[str, tuple[int, int]], list[str], list[str]]:
+    """The files ``names`` looked at again: the (size, mtime) of those there, which of
+    them changed since ``snapshot``, and which are gone (what
+    :meth:`Snapshot.changed_since` would say, without comparing every entry)."""
     stats: dict[str, tuple[int, int]] = {}
     gone: list[str] = []
     for name in names:
@@ -209,7 +209,7 @@ def restat(
                 gone.append(name)
     before = snapshot.entries(names)
     changed = [name for name, entry in stats.items() if before.get(name) != entry]
-    return snapshot.updated(stats, gone), changed, [name for name in gone if name in before]
+    return stats, changed, gone
 
 
 def settled(size: int, mtime_ns: int, scan_ns: int) -> tuple[int, int]:
