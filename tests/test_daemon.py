@@ -165,7 +165,7 @@ def test_server_declines_when_its_code_changed_or_for_another_library(
                "stdin": None, "stdout_tty": False, "stderr_tty": False}
     assert "declined" in server.handle(request)
     assert not server.stopping
-    monkeypatch.setattr("citeman.cli.server.code_fingerprint", lambda: "upgraded")
+    monkeypatch.setattr(server.code, "changed", lambda: True)
     assert "declined" in ask(server, "find", "flinch")
     assert server.stopping  # and it exits, so the next cite starts fresh code
     assert "declined" in server.handle({"control": "status"})  # `daemon start` starts anew
@@ -317,3 +317,24 @@ def test_a_library_whose_state_folder_cannot_be_written_gets_a_clear_error(
     assert "cannot start the resident process" in started.stderr
     found = run_cite("find", "riddle", "--ids", cwd=example_library)  # cite still works
     assert (found.returncode, found.stdout) == (0, "churchill-riddle\n")
+
+
+def test_the_code_watch_sees_an_edit_an_added_and_a_removed_module(tmp_path: Path) -> None:
+    from citeman.code_version import CodeWatch
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "a.py").write_text("A = 1\n")
+    (package / "sub" / "b.py").write_text("B = 1\n")
+    watch = CodeWatch(package)
+    (package / "__pycache__").mkdir()  # Python's own writes are not code changes
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"x")
+    assert not watch.changed()
+    (package / "sub" / "b.py").write_text("B = 22\n")
+    assert watch.changed()
+    watch = CodeWatch(package)
+    (package / "sub" / "c.py").write_text("C = 1\n")
+    assert watch.changed()
+    watch = CodeWatch(package)
+    (package / "a.py").unlink()
+    assert watch.changed()

@@ -62,7 +62,7 @@ from citeman.cli.client import (
     spawn_daemon,
 )
 from citeman.cli.context import CliState, report_error
-from citeman.code_version import code_fingerprint
+from citeman.code_version import CodeWatch
 from citeman.errors import CitemanError, DaemonUnavailableError
 from citeman.library import Library, read_settings
 from citeman.storage.watch import QuoteDirWatcher, watching_supported
@@ -107,7 +107,7 @@ class DaemonServer:
         self.library = Library.open(root)
         # Watch before the first scan, so that nothing written during it is missed.
         self.watcher = QuoteDirWatcher(self.library.settings.quotes_dir)
-        self._code = code_fingerprint()
+        self.code = CodeWatch()
         self._commands: dict[str | None, Any] = {}  # typer's click commands
         self.status = DaemonStatus(
             pid=os.getpid(),
@@ -130,7 +130,7 @@ class DaemonServer:
         if control == "stop":
             self.stopping = True
             return {"stopped": self.status.pid}
-        if code_fingerprint() != self._code:
+        if self.code.changed():
             self.stopping = True  # upgraded or edited: the next cite starts fresh code
             return {"declined": "citeman's code changed"}
         if control == "status":
