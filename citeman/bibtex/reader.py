@@ -1,8 +1,8 @@
 """Reading .bib files into :class:`~citeman.models.Source` records, reporting every problem.
 
-bibtexparser 2.1 splits the text into blocks; everything after that is done
-here, because bibtexparser leaves it undone or does it in a way a citation
-manager cannot use:
+bibtexparser 2.1's rules split the text into blocks (:mod:`citeman.bibtex.splitter`
+applies most of them faster); everything after that is done here, because
+bibtexparser leaves it undone or does it in a way a citation manager cannot use:
 
 * values are expanded here: ``@string`` macros case-insensitively, ``#``
   concatenation, month macros (``jan`` → ``1`` in ``month``, ``January``
@@ -46,11 +46,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-import bibtexparser
 from bibtexparser import model as bib_model
 from pydantic import BaseModel, Field
 
 from citeman.bibtex.csl_mapping import CHAPTER_TYPES, entry_to_csl
+from citeman.bibtex.splitter import split_blocks
 from citeman.gc_pause import gc_paused
 from citeman.models import Source
 from citeman.months import MONTH_NAMES
@@ -364,11 +364,11 @@ class _Reader:
 
     def _read(self) -> None:
         try:
-            library = bibtexparser.parse_string(self.text, parse_stack=[])
+            blocks = split_blocks(self.text)
         except Exception as error:  # bibtexparser bug: report it, never crash the caller
             self._problem("parse", f"the BibTeX parser failed: {error}", line=self.first_line)
             return
-        for block in library.blocks:
+        for block in blocks:
             if isinstance(block, bib_model.DuplicateBlockKeyBlock):
                 self._duplicate(block)
             elif isinstance(block, bib_model.DuplicateFieldKeyBlock):

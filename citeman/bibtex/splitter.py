@@ -1,0 +1,157 @@
+"""bibtexparser's block splitting, done fast for the blocks where that is easy to be exact.
+
+bibtexparser 2.1's ``Splitter`` steps through the text mark by mark (every brace,
+quote, comma, ``=`` and newline is a Python-level step): about half of a first
+``load_bib``. :func:`split_blocks` reads well-formed ``{``-delimited entries,
+``@string``, ``@comment`` and ``@preamble`` blocks with a few regular
+expressions that follow the splitter's rules exactly (a mark preceded by a
+backslash is no mark; braces nest in a value, not inside a quoted part; a quote
+or comma inside braces is text; an ``@type{`` inside a value is text unless it
+begins a line). At the first block it cannot read that way (a ``(``-delimited
+block, braces nested deeper than :data:`_MAX_DEPTH`, a ``{"}`` in a quoted value,
+a syntax error…) it hands that block and the rest of the text to bibtexparser:
+the result is the same, since the splitter starts each top-level block afresh.
+
+What differs from ``bibtexparser.parse_string(text, parse_stack=[])``, none of it
+read by :mod:`citeman.bibtex.reader`: the fast blocks carry no ``start_line``,
+and comments and preambles before the fallback point are not kept as blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bibtexparser import model as bib_model
+from bibtexparser.library import Library
+from bibtexparser.splitter import Splitter
+
+__all__ = ["split_blocks"]
+
+# The splitter's block start: `@type` followed by `{` or `(` (the same pattern).
+_BLOCK_START = re.compile(r"@[\w]*( |\t)*(?=[{(])")
+
+_MAX_DEPTH = 4
+
+
+def _braced(depth: int) -> str:
+    """A ``{...}`` group with up to ``depth`` levels of unescaped braces, quotes being text."""
+    inner = r"[^{}]|(?<=\\)[{}]"
+    group = rf"\{{(?:{inner})*+\}}"
+    for _ in range(depth - 1):
+        group = rf"\{{(?:{inner}|{group})*+\}}"
+    return group
+
+
+_GROUP = _braced(_MAX_DEPTH)
+# In quotes braces do not count; a `{"}` (the splitter's escaped quote) is left to bibtexparser.
+_QUOTED = r'"(?:[^"]|(?<=\\)")*+(?<!\{)"'
+# A name (citation key, field name): no unescaped mark character.
+_NAME = r'(?:[^{}",=]|(?<=\\)[{}",=])*+'
+_ENTRY_HEAD = re.compile(rf"\{{({_NAME})([,}}])")
+_FIELD = re.compile(
+    rf"({_NAME})(?:=((?:[^{{}}\",]|(?<=\\)[{{}}\",]|{_GROUP}|{_QUOTED})*+)([,}}])|\}})"
+)
+_STRING_HEAD = re.compile(rf"\{{({_NAME})=")
+# @string, @comment and @preamble bodies end at the `}` closing the block; quotes are text.
+_BLOCK_BODY = re.compile(rf"((?:[^{{}}]|(?<=\\)[{{}}]|{_GROUP})*+)\}}")
+
+
+def split_blocks(text: str) -> list[bib_model.Block]:
+    """The blocks of ``text`` as bibtexparser's splitter gives them (see the module doc)."""
+    library = Library()
+    starts = list(_BLOCK_START.finditer(text))
+    index = 0
+    while index < len(starts):
+        start = starts[index]
+        read = _fast_block(text, start)
+        index += 1
+        while read is not None and index < len(starts) and starts[index].start() < read[1]:
+            if not _ignored_inside(text, starts[index].start(), read[2]):
+                read = None
+            index += 1
+        if read is None:
+            tail = Splitter(text[start.start() :]).split()
+            library.add(tail.blocks, fail_on_duplicate_key=False)
+            break
+        if read[0] is not None:
+            library.add(read[0], fail_on_duplicate_key=False)
+    return library.blocks
+
+
+def _ignored_inside(text: str, position: int, values: list[tuple[int, int]]) -> bool:
+    """Whether the splitter reads a block start at ``position`` as text of the value it is in.
+
+    It does so within a value unless the ``@`` begins its line (then the block is
+    taken for unclosed); anywhere else in a block it is an error.
+    """
+    if not any(begin <= position < end for begin, end in values):
+        return False
+    line_start = text.rfind("\n", 0, position) + 1
+    return not (line_start == position or text[line_start:position].isspace())
+
+
+# A block read (None: not kept), the index just past it, and the spans of its values.
+_Read = tuple[bib_model.Block | None, int, list[tuple[int, int]]]
+
+
+def _fast_block(text: str, start: re.Match[str]) -> _Read | None:
+    """The block at ``start`` read here, or ``None`` when bibtexparser must read it.
+
+    A block start (``@type{``) inside the block is text only within a value span
+    (see :func:`_ignored_inside`).
+    """
+    head = start.end()
+    if text[head] != "{":
+        return None
+    kind = start.group(0).lower()
+    if kind.startswith(("@comment", "@preamble")):
+        body = _BLOCK_BODY.match(text, head + 1)
+        return (None, body.end(), [body.span()]) if body else None
+    if kind.startswith("@string"):
+        name = _STRING_HEAD.match(text, head)
+        if not name:
+            return None
+        body = _BLOCK_BODY.match(text, name.end())
+        if not body:
+            return None
+        string = bib_model.String(
+            key=name.group(1).strip(),
+            value=body.group(1).strip(),
+            raw=text[start.start() : body.end()],
+        )
+        return string, body.end(), [body.span()]
+    entry_head = _ENTRY_HEAD.match(text, head)
+    if not entry_head:
+        return None
+    fields: list[bib_model.Field] = []
+    values: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    position = entry_head.end()
+    closer = entry_head.group(2)
+    while closer == ",":
+        field = _FIELD.match(text, position)
+        if not field:
+            return None
+        position = field.end()
+        closer = field.group(3)
+        if closer is None:  # the entry's closing brace after a trailing comma
+            if field.group(1).strip():
+                return None  # a name without `=`: bibtexparser's error message
+            break
+        field_name = field.group(1).strip()
+        if field_name in seen:
+            repeated.add(field_name)
+        seen.add(field_name)
+        fields.append(bib_model.Field(key=field_name, value=field.group(2).strip()))
+        values.append(field.span(2))
+    entry = bib_model.Entry(
+        entry_type=kind[1:].strip(),
+        key=entry_head.group(1).strip(),
+        fields=fields,
+        raw=text[start.start() : position],
+    )
+    if repeated:
+        block: bib_model.Block = bib_model.DuplicateFieldKeyBlock(repeated, entry)
+        return block, position, values
+    return entry, position, values
