@@ -15,8 +15,8 @@ from bibtexparser import model as bib_model
 from bibtexparser.splitter import Splitter
 
 import citeman.bibtex.reader as reader_module
-from citeman.bibtex import decode_bib_bytes, load_bib
-from citeman.bibtex.splitter import split_blocks
+from citeman.bibtex import decode_bib_bytes, load_bib, parse_bib_text
+from citeman.bibtex.splitter import SplitEntry, split_blocks
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "bib-corpus"
 DATA = Path(__file__).resolve().parent / "data"
@@ -24,6 +24,7 @@ STRING_FILES = {"biber-papers.bib": [CORPUS / "biber-definitions.bib"]}
 
 # The blocks the reader reads; comments and preambles it skips.
 _READ_BLOCKS = (
+    SplitEntry,
     bib_model.Entry,
     bib_model.String,
     bib_model.DuplicateBlockKeyBlock,
@@ -32,12 +33,23 @@ _READ_BLOCKS = (
 )
 
 
-def _described(block: bib_model.Block) -> list[Any]:
+def _described(block: bib_model.Block | SplitEntry) -> list[Any]:
     """What the reader uses of a block."""
-    described: list[Any] = [type(block).__name__, block.raw]
+    if isinstance(block, bib_model.DuplicateBlockKeyBlock) and isinstance(
+        block.ignore_error_block, bib_model.Entry
+    ):
+        # The reader finds a repeated citation key itself: a repeat is read as an entry.
+        return _described(block.ignore_error_block)
+    if isinstance(block, SplitEntry):
+        return ["entry", block.raw, block.entry_type, block.key, block.fields, block.repeated]
     if isinstance(block, bib_model.Entry):
         fields = [(field.key, field.value) for field in block.fields]
-        described += [block.entry_type, block.key, fields]
+        return ["entry", block.raw, block.entry_type, block.key, fields, False]
+    if isinstance(block, bib_model.DuplicateFieldKeyBlock) and isinstance(
+        block.ignore_error_block, bib_model.Entry
+    ):
+        return [*_described(block.ignore_error_block)[:-1], True]
+    described: list[Any] = [type(block).__name__, block.raw]
     if isinstance(block, bib_model.String):
         described += [block.key, block.value]
     if isinstance(block, bib_model.ParsingFailedBlock):
@@ -52,6 +64,15 @@ def _assert_splits_as_bibtexparser(text: str) -> None:
     assert [_described(b) for b in split_blocks(text) if isinstance(b, _READ_BLOCKS)] == [
         _described(b) for b in expected if isinstance(b, _READ_BLOCKS)
     ]
+
+
+def _with_bibtexparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader splits with bibtexparser itself from here on (the reference)."""
+    monkeypatch.setattr(
+        reader_module,
+        "split_blocks",
+        lambda text: bibtexparser.parse_string(text, parse_stack=[]).blocks,
+    )
 
 
 def _bib_files() -> list[Path]:
@@ -92,8 +113,13 @@ EDGE_CASES = {
 
 
 @pytest.mark.parametrize("text", EDGE_CASES.values(), ids=EDGE_CASES.keys())
-def test_edge_cases_split_as_bibtexparser_does(text: str) -> None:
+def test_edge_cases_split_and_load_as_with_bibtexparser(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _assert_splits_as_bibtexparser(text)
+    fast = parse_bib_text(text).model_dump()
+    _with_bibtexparser(monkeypatch)
+    assert parse_bib_text(text).model_dump() == fast
 
 
 def test_a_well_formed_library_never_needs_bibtexparser(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,9 +140,5 @@ def test_every_file_splits_and_loads_as_with_bibtexparser(
     _assert_splits_as_bibtexparser(text)
     string_files = STRING_FILES.get(path.name, ()) if path.is_relative_to(CORPUS) else ()
     fast = load_bib(path, string_files=string_files).model_dump()
-    monkeypatch.setattr(
-        reader_module,
-        "split_blocks",
-        lambda text: bibtexparser.parse_string(text, parse_stack=[]).blocks,
-    )
+    _with_bibtexparser(monkeypatch)
     assert load_bib(path, string_files=string_files).model_dump() == fast

@@ -50,7 +50,7 @@ from bibtexparser import model as bib_model
 from pydantic import BaseModel, Field
 
 from citeman.bibtex.csl_mapping import CHAPTER_TYPES, entry_to_csl
-from citeman.bibtex.splitter import split_blocks
+from citeman.bibtex.splitter import SplitEntry, split_blocks
 from citeman.gc_pause import gc_paused
 from citeman.models import Source
 from citeman.months import MONTH_NAMES
@@ -369,14 +369,20 @@ class _Reader:
             self._problem("parse", f"the BibTeX parser failed: {error}", line=self.first_line)
             return
         for block in blocks:
-            if isinstance(block, bib_model.DuplicateBlockKeyBlock):
+            if isinstance(block, SplitEntry):
+                self._entry(block)
+            elif isinstance(block, bib_model.DuplicateBlockKeyBlock):
                 self._duplicate(block)
             elif isinstance(block, bib_model.DuplicateFieldKeyBlock):
-                self._repeated_fields(block)
+                repeated = block.ignore_error_block
+                if isinstance(repeated, bib_model.Entry):
+                    self._entry(_split_entry(repeated, repeated=True))
+                else:
+                    self._failed(block)
             elif isinstance(block, bib_model.ParsingFailedBlock):
                 self._failed(block)
             elif isinstance(block, bib_model.Entry):
-                self._entry(block)
+                self._entry(_split_entry(block, repeated=False))
             elif isinstance(block, bib_model.String):
                 self._string(block)
         for entry in self._entries:
@@ -387,8 +393,8 @@ class _Reader:
         value = self._expand(str(block.value), "", line=line, key=block.key, entry_type="string")
         self.macros[block.key.lower()] = value
 
-    def _entry(self, block: bib_model.Entry) -> None:
-        line = self._line_of(block.raw or "")
+    def _entry(self, block: SplitEntry) -> None:
+        line = self._line_of(block.raw)
         entry_type = block.entry_type.lower()
         if not block.key.strip():
             self._missing_key(line, entry_type)
@@ -398,11 +404,10 @@ class _Reader:
             self._duplicate_key(block.key, line, entry_type)
             return
         fields: dict[str, str] = {}
-        for field in block.fields:
-            name = field.key.lower()
+        for name, value in block.fields:
+            name = name.lower()
             if name in fields:
                 continue
-            value = field.value
             # Most values are one braced text: no macro, no '#' (the rest: _expand).
             if value[:1] == "{" and value[-1:] == "}" and "#" not in value:
                 fields[name] = value[1:-1]
@@ -410,9 +415,11 @@ class _Reader:
                 fields[name] = self._expand(
                     value, name, line=line, key=block.key, entry_type=entry_type
                 )
-        entry = _Entry(block.key, entry_type, fields, line, block.raw or "")
+        entry = _Entry(block.key, entry_type, fields, line, block.raw)
         self._entries.append(entry)
         self._by_key[block.key] = entry
+        if block.repeated:
+            self._repeated_fields(entry, block.fields)
 
     def _duplicate(self, block: bib_model.DuplicateBlockKeyBlock) -> None:
         line = self._line_of(block.raw or "")
@@ -439,18 +446,9 @@ class _Reader:
             entry_type=entry_type,
         )
 
-    def _repeated_fields(self, block: bib_model.DuplicateFieldKeyBlock) -> None:
+    def _repeated_fields(self, loaded: _Entry, fields: list[tuple[str, str]]) -> None:
         """An entry naming a field twice loads with the first value (as the writer edits it)."""
-        entry = block.ignore_error_block
-        if not isinstance(entry, bib_model.Entry):
-            self._failed(block)
-            return
-        known = len(self._entries)
-        self._entry(entry)
-        if len(self._entries) == known:
-            return  # reported already: a missing or repeated key
-        loaded = self._entries[-1]
-        counts = Counter(field.key.lower() for field in entry.fields)
+        counts = Counter(name.lower() for name, _value in fields)
         repeated = ", ".join(f"'{name}' ({count}×)" for name, count in counts.items() if count > 1)
         self._problem(
             "duplicate-field",
@@ -659,6 +657,12 @@ def _built_source(
     object.__setattr__(source, "__pydantic_extra__", None)
     object.__setattr__(source, "__pydantic_private__", None)
     return source
+
+
+def _split_entry(entry: bib_model.Entry, *, repeated: bool) -> SplitEntry:
+    """An entry bibtexparser split, as the fast splitter gives one."""
+    fields = [(field.key, field.value) for field in entry.fields]
+    return SplitEntry(entry.entry_type, entry.key, fields, entry.raw or "", repeated)
 
 
 _FIELD_START = re.compile(r"(?:^|,)[ \t]*([A-Za-z][\w:.+-]*)[ \t]*=", re.MULTILINE)

@@ -22,10 +22,9 @@ from __future__ import annotations
 import re
 
 from bibtexparser import model as bib_model
-from bibtexparser.library import Library
 from bibtexparser.splitter import Splitter
 
-__all__ = ["split_blocks"]
+__all__ = ["SplitEntry", "split_blocks"]
 
 # The splitter's block start: `@type` followed by `{` or `(` (the same pattern).
 _BLOCK_START = re.compile(r"@[\w]*( |\t)*(?=[{(])")
@@ -56,9 +55,34 @@ _STRING_HEAD = re.compile(rf"\{{({_NAME})=")
 _BLOCK_BODY = re.compile(rf"((?:[^{{}}]|(?<=\\)[{{}}]|{_GROUP})*+)\}}")
 
 
-def split_blocks(text: str) -> list[bib_model.Block]:
+class SplitEntry:
+    """An entry as bibtexparser's splitter reads it, without its Entry and Field objects.
+
+    ``fields`` are (name, value) pairs as written (stripped, delimiters kept);
+    ``repeated`` is whether a name occurs twice (case-sensitively, as bibtexparser
+    decides on a ``DuplicateFieldKeyBlock``). A repeated citation key is left to
+    the reader, which looks keys up itself.
+    """
+
+    __slots__ = ("entry_type", "fields", "key", "raw", "repeated")
+
+    def __init__(
+        self, entry_type: str, key: str, fields: list[tuple[str, str]], raw: str, repeated: bool
+    ) -> None:
+        self.entry_type = entry_type
+        self.key = key
+        self.fields = fields
+        self.raw = raw
+        self.repeated = repeated
+
+
+Block = bib_model.Block | SplitEntry
+
+
+def split_blocks(text: str) -> list[Block]:
     """The blocks of ``text`` as bibtexparser's splitter gives them (see the module doc)."""
-    library = Library()
+    blocks: list[Block] = []
+    strings: dict[str, bib_model.String] = {}
     starts = list(_BLOCK_START.finditer(text))
     index = 0
     while index < len(starts):
@@ -70,12 +94,24 @@ def split_blocks(text: str) -> list[bib_model.Block]:
                 read = None
             index += 1
         if read is None:
-            tail = Splitter(text[start.start() :]).split()
-            library.add(tail.blocks, fail_on_duplicate_key=False)
+            tail = Splitter(text[start.start() :]).split().blocks
+            blocks.extend(_with_repeated_strings(strings, block) for block in tail)
             break
         if read[0] is not None:
-            library.add(read[0], fail_on_duplicate_key=False)
-    return library.blocks
+            blocks.append(_with_repeated_strings(strings, read[0]))
+    return blocks
+
+
+def _with_repeated_strings(strings: dict[str, bib_model.String], block: Block) -> Block:
+    """The block, or a ``DuplicateBlockKeyBlock`` for a repeated @string (as in a ``Library``)."""
+    if not isinstance(block, bib_model.String):
+        return block
+    first = strings.setdefault(block.key, block)
+    if first is block:
+        return block
+    return bib_model.DuplicateBlockKeyBlock(
+        key=block.key, previous_block=first, duplicate_block=block, raw=block.raw
+    )
 
 
 def _ignored_inside(text: str, position: int, values: list[tuple[int, int]]) -> bool:
@@ -91,7 +127,7 @@ def _ignored_inside(text: str, position: int, values: list[tuple[int, int]]) -> 
 
 
 # A block read (None: not kept), the index just past it, and the spans of its values.
-_Read = tuple[bib_model.Block | None, int, list[tuple[int, int]]]
+_Read = tuple[Block | None, int, list[tuple[int, int]]]
 
 
 def _fast_block(text: str, start: re.Match[str]) -> _Read | None:
@@ -123,10 +159,8 @@ def _fast_block(text: str, start: re.Match[str]) -> _Read | None:
     entry_head = _ENTRY_HEAD.match(text, head)
     if not entry_head:
         return None
-    fields: list[bib_model.Field] = []
+    fields: list[tuple[str, str]] = []
     values: list[tuple[int, int]] = []
-    seen: set[str] = set()
-    repeated: set[str] = set()
     position = entry_head.end()
     closer = entry_head.group(2)
     while closer == ",":
@@ -134,24 +168,19 @@ def _fast_block(text: str, start: re.Match[str]) -> _Read | None:
         if not field:
             return None
         position = field.end()
-        closer = field.group(3)
+        field_name, value, closer = field.groups()
         if closer is None:  # the entry's closing brace after a trailing comma
-            if field.group(1).strip():
+            if field_name.strip():
                 return None  # a name without `=`: bibtexparser's error message
             break
-        field_name = field.group(1).strip()
-        if field_name in seen:
-            repeated.add(field_name)
-        seen.add(field_name)
-        fields.append(bib_model.Field(key=field_name, value=field.group(2).strip()))
+        fields.append((field_name.strip(), value.strip()))
         values.append(field.span(2))
-    entry = bib_model.Entry(
-        entry_type=kind[1:].strip(),
-        key=entry_head.group(1).strip(),
-        fields=fields,
-        raw=text[start.start() : position],
+    names = {field_name for field_name, _value in fields}
+    entry = SplitEntry(
+        kind[1:].strip(),
+        entry_head.group(1).strip(),
+        fields,
+        text[start.start() : position],
+        len(names) < len(fields),
     )
-    if repeated:
-        block: bib_model.Block = bib_model.DuplicateFieldKeyBlock(repeated, entry)
-        return block, position, values
     return entry, position, values
