@@ -13,8 +13,10 @@ a syntax error…) it hands that block and the rest of the text to bibtexparser:
 the result is the same, since the splitter starts each top-level block afresh.
 
 What differs from ``bibtexparser.parse_string(text, parse_stack=[])``, none of it
-read by :mod:`citeman.bibtex.reader`: the fast blocks carry no ``start_line``,
-and comments and preambles before the fallback point are not kept as blocks.
+changing what :mod:`citeman.bibtex.reader` makes of the blocks: an entry read
+here is a :class:`SplitEntry` (its ``Entry``, or the ``DuplicateFieldKeyBlock``
+or ``DuplicateBlockKeyBlock`` wrapping it, in bibtexparser's terms), with no
+``start_line``; comments and preambles before the fallback point are not kept.
 """
 
 from __future__ import annotations
