@@ -26,6 +26,9 @@ atomic writes, most editors' "safe save"), but not when an editor such as
 Obsidian or VS Code rewrites a file in place. That stat loop is the fixed cost
 of every command (about 3 µs a file on a slow VM disk, far less on a laptop);
 the comparison itself is one bytes equality against the stored snapshot.
+``cite daemon`` avoids it: its folder watcher names the files that changed and
+``refresh(changed=...)`` looks at those alone, noting their entries beside the
+snapshot (table ``quote_file_changes``) rather than rewriting it.
 
 Searching is :mod:`citeman.search`; it queries :attr:`LibraryIndex.connection`.
 Importing this module does not import the BibTeX reader (nor citeproc,
