@@ -32,6 +32,7 @@ import os
 import struct
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 __all__ = ["Changes", "QuoteDirWatcher", "WatchUnavailableError", "watching_supported"]
@@ -73,16 +74,26 @@ class WatchUnavailableError(OSError):
 
 def watching_supported() -> bool:
     """Whether this system has inotify (Linux)."""
-    return sys.platform.startswith("linux") and _libc() is not None
+    return _libc() is not None
 
 
+@cache
 def _libc() -> ctypes.CDLL | None:
+    """The C library when it offers inotify (found once: find_library runs ldconfig)."""
+    if not sys.platform.startswith("linux"):
+        return None
     name = ctypes.util.find_library("c") or "libc.so.6"
     try:
         libc = ctypes.CDLL(name, use_errno=True)
     except OSError:
         return None
     return libc if hasattr(libc, "inotify_init1") else None
+
+
+class _StatFs(ctypes.Structure):
+    """struct statfs, as far as f_type (the rest is room for the kernel to write)."""
+
+    _fields_ = [("f_type", ctypes.c_long), ("_rest", ctypes.c_byte * 120)]
 
 
 @dataclass
@@ -98,7 +109,7 @@ class QuoteDirWatcher:
     """Collects the names of the files created, written, renamed or deleted in one folder."""
 
     def __init__(self, folder: Path) -> None:
-        libc = _libc() if sys.platform.startswith("linux") else None
+        libc = _libc()
         if libc is None:
             raise WatchUnavailableError("watching folders needs Linux inotify")
         self.folder = folder
@@ -124,11 +135,10 @@ class QuoteDirWatcher:
 
     def remote(self) -> str | None:
         """The network file system the folder is on (whose events are unreliable), or None."""
-        try:
-            kind = _statfs_type(self.folder)
-        except OSError:
+        result = _StatFs()
+        if self._libc.statfs(os.fsencode(self.folder), ctypes.byref(result)) != 0:
             return None
-        return _REMOTE_FILE_SYSTEMS.get(kind)
+        return _REMOTE_FILE_SYSTEMS.get(result.f_type & 0xFFFFFFFF)
 
     def read_events(self) -> None:
         """Move what the kernel has queued into the pending changes (never blocks)."""
@@ -168,15 +178,3 @@ class QuoteDirWatcher:
     def close(self) -> None:
         os.close(self.fd)
 
-
-def _statfs_type(path: Path) -> int:
-    class _StatFs(ctypes.Structure):
-        _fields_ = [("f_type", ctypes.c_long), ("_rest", ctypes.c_byte * 120)]
-
-    libc = _libc()
-    if libc is None:
-        raise OSError("no libc")
-    result = _StatFs()
-    if libc.statfs(os.fsencode(path), ctypes.byref(result)) != 0:
-        raise OSError(ctypes.get_errno(), "statfs failed")
-    return result.f_type & 0xFFFFFFFF
