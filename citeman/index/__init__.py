@@ -222,13 +222,14 @@ class LibraryIndex:
         bib_path = self.settings.bib_path
         bib_stat = _bib_stat(bib_path)
         files: Snapshot | None = None
+        bib_unchanged = _bib_unchanged(bib_stat, BibState.from_json(self._meta("bib")))
         if only is None:
             files = scan_quote_dir(self.settings.quotes_dir)
-            if _bib_unchanged(bib_stat, BibState.from_json(self._meta("bib"))) and (
+            if bib_unchanged and (
                 self._meta("quote_files") == files.to_bytes() and not self._snapshot_changes()
             ):
                 return RefreshStats()
-        elif not only and _bib_unchanged(bib_stat, BibState.from_json(self._meta("bib"))):
+        elif not only and bib_unchanged:
             return RefreshStats()
 
         def report(stage: str, done: int, total: int) -> None:
